@@ -1,0 +1,98 @@
+/**
+ * Per-device SSH host keys, persisted in the state dir so clients' known_hosts stay valid
+ * across restarts: `<stateDir>/<device>/ssh_host_ed25519_key` (OpenSSH private key format,
+ * which ssh2 parses; PKCS#8 PEM does not work with ssh2) plus a `.pub` next to it.
+ *
+ * Writes are atomic: temp file, fsync, rename, fsync of the directory.
+ * This is I/O edge code (sim/transport/): it may use the file system and OS randomness.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+
+const { utils } = ssh2;
+
+export const HOST_KEY_FILE = 'ssh_host_ed25519_key';
+
+/** Device names become directory names: keep them to a safe alphabet. */
+export function safeDeviceDir(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw new Error(`device name ${JSON.stringify(name)} cannot be used as a state directory name`);
+  }
+  return name;
+}
+
+/** Write `data` to `path` atomically (temp file in the same dir, fsync, rename, fsync dir). */
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+  const dir = join(path, '..');
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* ignore */
+    }
+    throw e;
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* directory fsync is best effort (not supported everywhere) */
+  }
+}
+
+/** Checks that ssh2 can use `text` as a host key; returns an error message or undefined. */
+export function checkHostKey(text: string): string | undefined {
+  const parsed = utils.parseKey(text);
+  if (parsed instanceof Error) return parsed.message;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key.getPrivatePEM() === null) return 'not a private key';
+  return undefined;
+}
+
+export function generateEd25519HostKey(comment = ''): { private: string; public: string } {
+  const kp = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
+  return { private: kp.private, public: kp.public };
+}
+
+/**
+ * Returns the device's Ed25519 host key, creating and persisting it on first use.
+ * A present but unusable key file is an error (never silently replaced: that would
+ * invalidate every client's known_hosts entry).
+ */
+export function loadOrCreateHostKey(stateDir: string, device: string): string {
+  const dir = join(stateDir, safeDeviceDir(device));
+  const path = join(dir, HOST_KEY_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`cannot read host key ${path}: ${(e as Error).message}`);
+    }
+  }
+  if (text !== undefined) {
+    const err = checkHostKey(text);
+    if (err) throw new Error(`host key ${path} is unusable (${err}); delete it to generate a new one`);
+    return text;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const kp = generateEd25519HostKey(`${device}@router-twin`);
+  writeFileAtomic(path, kp.private, 0o600);
+  writeFileAtomic(`${path}.pub`, kp.public + '\n', 0o644);
+  return kp.private;
+}
