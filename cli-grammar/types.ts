@@ -27,6 +27,8 @@
  *   Keywords shared by several commands in one mode (`show`, `crypto`, `ip`) need help only
  *   once; the engine takes the first non-empty text it finds for a graph node, and
  *   `checkGrammar()` reports keywords without any help text.
+ *   A placeholder's help is looked up as help['$var'], then help['var'] (unless `var` is also a
+ *   keyword of the same command, as in `label WORD$label`), then help['WORD'], then the type's default.
  *
  * ## `no` forms
  *   `no: true` means `no <syntax>` is accepted; trailing optional/positional args may be
