@@ -578,6 +578,8 @@ export class Grammar implements GrammarApi {
       seen.add(tok);
       items.push({ token: tok, text: last.node.help });
     }
+    // Only hidden keywords fit: as unknown as any other word.
+    if (items.length === 0) return { kind: 'invalid', column: w.start };
     return { kind: 'list', items };
   }
 
@@ -638,6 +640,26 @@ export class Grammar implements GrammarApi {
   }
 
   // ------------------------------------------------------------------------------ introspection
+
+  /**
+   * The keywords (declared spelling, hidden ones included when asked) that may follow the complete
+   * words of `line` in `mode` (no walk-up, no `do`). Empty when the words do not match.
+   */
+  keywordsAt(mode: ModeId, line: string, privilege: number, includeHidden = false): string[] {
+    const g = this.graph(mode);
+    const text = stripEol(String(line ?? ''));
+    const words = splitWords(text);
+    const { paths } = walk(g.root, words, text, 0, words.length, privilege);
+    const out = new Map<string, string>();
+    for (const n of uniqueNodes(bestPaths(paths))) {
+      for (const ch of n.children) {
+        if (!ch.isKw) continue;
+        if ((includeHidden ? ch.minPriv : ch.minPrivShown) > privilege) continue;
+        out.set(ch.lw, (ch.tok as { word: string }).word);
+      }
+    }
+    return [...out.values()].sort(kwCompare);
+  }
 
   /** Problems in the declarations (see checkGrammar). */
   problems(): string[] {
