@@ -319,8 +319,13 @@ export class Grammar implements GrammarApi {
   readonly doMode: ModeId | undefined;
   private readonly graphs = new Map<ModeId, ModeGraph>();
   private readonly doHelp: string;
-  /** Ids declared more than once (reported by checkGrammar). */
+  /**
+   * Ids declared by more than one spec. Several specs may share an id on purpose (aliases such as
+   * `exit`/`logout`/`quit` → one intent); checkGrammar reports only exact duplicates unless strictIds.
+   */
   readonly duplicateIds: readonly string[];
+  /** Specs repeated verbatim (same id, same syntax, a shared mode): always a declaration mistake. */
+  private readonly repeatedSpecs: string[] = [];
 
   constructor(modes: ModeSpec[], commands: CommandSpec[], paramTypes?: ParamType[], options: GrammarOptions = {}) {
     if (!Array.isArray(modes) || !Array.isArray(commands)) throw new Error('Grammar: modes and commands must be arrays');
@@ -359,11 +364,19 @@ export class Grammar implements GrammarApi {
 
     const ids = new Set<string>();
     const dups: string[] = [];
+    const specKeys = new Set<string>();
     commands.forEach((raw, index) => {
       const spec = raw as CommandSpecExt;
       if (!spec || typeof spec.id !== 'string' || spec.id.length === 0) throw new Error(`Grammar: command #${index} has no id`);
-      if (ids.has(spec.id)) dups.push(spec.id);
+      if (ids.has(spec.id) && !dups.includes(spec.id)) dups.push(spec.id);
       ids.add(spec.id);
+      if (Array.isArray(spec.modes)) {
+        for (const mid of spec.modes) {
+          const k = `${spec.id}\u0000${mid}\u0000${spec.syntax}`;
+          if (specKeys.has(k)) this.repeatedSpecs.push(`command '${spec.id}' declared twice in mode '${mid}' with syntax "${spec.syntax}"`);
+          specKeys.add(k);
+        }
+      }
       if (!Array.isArray(spec.modes) || spec.modes.length === 0) throw new Error(`command '${spec.id}': no modes`);
       const forms = expandSyntax(parseSyntax(spec.syntax, spec.id, this.registry), spec.id);
       const noForms = spec.noSyntax !== undefined
@@ -662,9 +675,9 @@ export class Grammar implements GrammarApi {
   }
 
   /** Problems in the declarations (see checkGrammar). */
-  problems(): string[] {
-    const out: string[] = [];
-    for (const id of this.duplicateIds) out.push(`duplicate command id '${id}'`);
+  problems(opts: CheckOptions = {}): string[] {
+    const out: string[] = [...this.repeatedSpecs];
+    if (opts.strictIds) for (const id of this.duplicateIds) out.push(`duplicate command id '${id}'`);
     const reported = new Set<string>();
     for (const g of this.graphs.values()) {
       const seen = new Set<GNode>();
@@ -723,9 +736,17 @@ function uniqueNodes(paths: Path[]): GNode[] {
   return [...s];
 }
 
-/** Problems in a grammar: keywords/placeholders without help text, duplicate command ids. */
-export function checkGrammar(g: Grammar): string[] {
-  return g.problems();
+export interface CheckOptions {
+  /** Also report every id shared by several specs (by default aliases sharing an intent id are allowed). */
+  strictIds?: boolean;
+}
+
+/**
+ * Problems in a grammar, one message each: keywords/placeholders without help text, specs declared
+ * twice (same id + syntax + mode), and with `strictIds` every id declared by more than one spec.
+ */
+export function checkGrammar(g: Grammar, opts: CheckOptions = {}): string[] {
+  return g.problems(opts);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -158,11 +158,27 @@ describe('construction', () => {
     const g2 = new Grammar(MODES, [
       { id: 'a', modes: ['exec'], syntax: 'foo bar', help: { foo: 'Foo' } },
       { id: 'a', modes: ['config'], syntax: 'baz WORD$x', help: { baz: 'Baz', x: 'X' } },
+      { id: 'b', modes: ['config'], syntax: 'qux', help: { qux: 'Qux' } },
+      { id: 'b', modes: ['config'], syntax: 'qux', help: { qux: 'Qux' } },
     ]);
     const p = checkGrammar(g2);
     expect(p).toHaveLength(2);
-    expect(p[0]).toContain("duplicate command id 'a'");
+    expect(p[0]).toContain("command 'b' declared twice in mode 'config'");
     expect(p[1]).toContain("keyword 'bar'");
+    // aliases (one id, several syntaxes) are allowed unless strictIds
+    const strict = checkGrammar(g2, { strictIds: true });
+    expect(strict).toHaveLength(4);
+    expect(strict).toContain("duplicate command id 'a'");
+    expect(strict).toContain("duplicate command id 'b'");
+  });
+
+  it('lets several syntaxes share one intent id (aliases)', () => {
+    const g5 = new Grammar(MODES, [
+      { id: 'exit', modes: ['exec'], syntax: 'exit', help: { exit: 'Exit from the EXEC' } },
+      { id: 'exit', modes: ['exec'], syntax: 'logout', help: { logout: 'Exit from the EXEC' } },
+    ]);
+    expect(g5.match('exec', 'logo', 15)).toMatchObject({ kind: 'ok', id: 'exit' });
+    expect(g5.match('exec', 'exi', 15)).toMatchObject({ kind: 'ok', id: 'exit' });
   });
 
   it('throws on duplicate syntax in one mode, naming both ids', () => {
