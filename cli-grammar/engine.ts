@@ -159,6 +159,11 @@ function splitWords(line: string): Word[] {
   return out;
 }
 
+/** A privilege that is not a finite number sees only privilege-0 commands. */
+function normPriv(p: number): number {
+  return typeof p === 'number' && Number.isFinite(p) ? p : 0;
+}
+
 function stripEol(line: string): string {
   let e = line.length;
   while (e > 0 && (line.charCodeAt(e - 1) === 10 || line.charCodeAt(e - 1) === 13)) e--;
@@ -453,6 +458,7 @@ export class Grammar implements GrammarApi {
   // ------------------------------------------------------------------------------------ match
 
   match(mode: ModeId, line: string, privilege: number): MatchResult {
+    privilege = normPriv(privilege);
     const m = this.mode(mode);
     const text = stripEol(String(line ?? ''));
     const words = splitWords(text);
@@ -501,6 +507,7 @@ export class Grammar implements GrammarApi {
   // ------------------------------------------------------------------------------------- help
 
   help(mode: ModeId, line: string, privilege: number): HelpResult {
+    privilege = normPriv(privilege);
     const m = this.mode(mode);
     const text = stripEol(String(line ?? ''));
     const words = splitWords(text);
@@ -599,6 +606,7 @@ export class Grammar implements GrammarApi {
   // ---------------------------------------------------------------------------------- complete
 
   complete(mode: ModeId, line: string, privilege: number): string | null {
+    privilege = normPriv(privilege);
     const m = this.mode(mode);
     const text = stripEol(String(line ?? ''));
     const words = splitWords(text);
@@ -659,6 +667,7 @@ export class Grammar implements GrammarApi {
    * words of `line` in `mode` (no walk-up, no `do`). Empty when the words do not match.
    */
   keywordsAt(mode: ModeId, line: string, privilege: number, includeHidden = false): string[] {
+    privilege = normPriv(privilege);
     const g = this.graph(mode);
     const text = stripEol(String(line ?? ''));
     const words = splitWords(text);
