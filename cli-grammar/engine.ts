@@ -178,6 +178,7 @@ function commonPrefix(a: string, b: string): number {
 }
 
 interface Step { node: GNode; wi: number; nw: number; value?: ArgValue }
+interface Move { ch: GNode; lvl: number; nw: number; value?: ArgValue }
 interface Path { node: GNode; steps: Step[]; levels: number[] }
 
 /** Max DFS node visits per walk (bounded work on pathological grammars / lines). */
@@ -189,6 +190,7 @@ function walk(root: GNode, words: Word[], line: string, from: number, to: number
   const steps: Step[] = [];
   const levels: number[] = [];
   let budget = WALK_BUDGET;
+  const scratch: Move[][] = [];
 
   const rec = (node: GNode, wi: number): void => {
     if (--budget < 0) return;
@@ -197,8 +199,15 @@ function walk(root: GNode, words: Word[], line: string, from: number, to: number
       return;
     }
     const w = words[wi]!;
-    let matched = false;
     let col = w.start;
+    // First collect every way a child can take the word, then follow only the best level
+    // (IOS/FRR precedence at one position: an exact keyword shuts out partial keywords, a keyword
+    // shuts out placeholders, a typed placeholder shuts out WORD/LINE). Equal levels all continue,
+    // which is the look-ahead that settles `s i i b`.
+    // Scratch arrays per word index (calls at one index never nest), so no allocation per visit.
+    const moves = (scratch[wi] ??= []);
+    moves.length = 0;
+    let top = 0;
     for (const ch of node.children) {
       if (ch.minPriv > priv) continue;
       if (ch.isKw) {
@@ -210,47 +219,42 @@ function walk(root: GNode, words: Word[], line: string, from: number, to: number
           if (c > col) col = c;
           continue;
         }
-        matched = true;
-        steps.push({ node: ch, wi, nw: 1 });
-        levels.push(lvl);
-        rec(ch, wi + 1);
-        levels.pop();
-        steps.pop();
+        moves.push({ ch, lvl, nw: 1 });
+        if (lvl > top) top = lvl;
         continue;
       }
       const type = ch.type!;
       if (type.rest) {
         const value = type.parse(line.slice(w.start, words[to - 1]!.end));
         if (value === undefined) continue;
-        matched = true;
-        steps.push({ node: ch, wi, nw: to - wi, value });
-        for (let k = wi; k < to; k++) levels.push(ch.plevel);
-        rec(ch, to);
-        levels.length -= to - wi;
-        steps.pop();
+        moves.push({ ch, lvl: ch.plevel, nw: to - wi, value });
+        if (ch.plevel > top) top = ch.plevel;
         continue;
       }
       const v1 = type.parse(w.text);
       if (v1 !== undefined) {
-        matched = true;
-        steps.push({ node: ch, wi, nw: 1, value: v1 });
-        levels.push(ch.plevel);
-        rec(ch, wi + 1);
-        levels.pop();
-        steps.pop();
+        moves.push({ ch, lvl: ch.plevel, nw: 1, value: v1 });
+        if (ch.plevel > top) top = ch.plevel;
       }
       if ((type.maxWords ?? 1) >= 2 && wi + 1 < to) {
         const v2 = type.parse(`${w.text} ${words[wi + 1]!.text}`);
         if (v2 !== undefined) {
-          matched = true;
-          steps.push({ node: ch, wi, nw: 2, value: v2 });
-          levels.push(ch.plevel, ch.plevel);
-          rec(ch, wi + 2);
-          levels.length -= 2;
-          steps.pop();
+          moves.push({ ch, lvl: ch.plevel, nw: 2, value: v2 });
+          if (ch.plevel > top) top = ch.plevel;
         }
       }
     }
+    const count = moves.length;
+    for (let i = 0; i < count; i++) {
+      const mv = moves[i]!;
+      if (mv.lvl !== top) continue;
+      steps.push({ node: mv.ch, wi, nw: mv.nw, value: mv.value });
+      for (let k = 0; k < mv.nw; k++) levels.push(mv.lvl);
+      rec(mv.ch, wi + mv.nw);
+      levels.length -= mv.nw;
+      steps.pop();
+    }
+    const matched = moves.length > 0;
     if (!matched && col > failCol) failCol = col;
   };
   rec(root, from);

@@ -50,6 +50,9 @@ describe('match: abbreviations and results', () => {
     expect(m('config', 'hostname')).toEqual({ kind: 'incomplete' });
     expect(m('config-if', 'description')).toEqual({ kind: 'incomplete' });
     expect(m('config', 'ip domain')).toEqual({ kind: 'incomplete' }); // exact 'domain' beats domain-name/domain-lookup
+    // ... and stays chosen: `ip domain x` is not read as `ip domain-name x`
+    expect(m('config', 'ip domain x')).toEqual({ kind: 'invalid', column: 10 });
+    expect(m('config', 'ip domain list x')).toMatchObject({ kind: 'ok', id: 'ip.domain-list' });
   });
 
   it('binds typed parameters', () => {
@@ -222,6 +225,14 @@ describe('construction', () => {
     ]);
     expect(g4.match('exec', 'show cert sto', 15)).toMatchObject({ kind: 'ok', id: 'st' });
     expect(g4.match('exec', 'show cert stx', 15)).toMatchObject({ kind: 'ok', id: 'tp', args: { name: 'stx' } });
+    // the keyword takes the word even when only the WORD reading would fit the rest (IOS is greedy here)
+    expect(g4.match('exec', 'show cert sto', 15)).toMatchObject({ id: 'st' });
+    const g6 = new Grammar(MODES, [
+      { id: 'tp', modes: ['exec'], syntax: 'show cert WORD$name detail', help: {} },
+      { id: 'st', modes: ['exec'], syntax: 'show cert storage', help: {} },
+    ]);
+    expect(g6.match('exec', 'show cert sto detail', 15)).toEqual({ kind: 'invalid', column: 14 });
+    expect(g6.match('exec', 'show cert stx detail', 15)).toMatchObject({ kind: 'ok', id: 'tp' });
   });
 });
 
