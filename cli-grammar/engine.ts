@@ -12,6 +12,21 @@
  *     `show interfaces` alone could run);
  *   - otherwise a path that ends a command wins; none → incomplete; no path → invalid at the
  *     column where the input stopped matching.
+ *
+ * Public API (see the doc comment of each):
+ *   new Grammar(modes, commands, paramTypes?, { doMode?, doHelp? })   throws on malformed syntax
+ *       (message names the command id), unknown modes, duplicate syntax within a mode.
+ *   grammar.match(mode, line, priv)     → MatchResult (walks up parent modes; `do` in config modes)
+ *   grammar.help(mode, line, priv)      → list | words | ambiguous | invalid
+ *   grammar.complete(mode, line, priv)  → new line | null
+ *   grammar.keywordsAt(mode, line, priv, includeHidden?), grammar.dump(mode), grammar.mode(id)
+ *   checkGrammar(g, { strictIds? }), renderHelp(items, width = 80), renderWordHelp(words),
+ *   renderError(result, promptLen, line); parameter types re-exported from params.ts.
+ *
+ * Arguments: a bare keyword sets args[keyword] = true; `kw$var` sets args.var = 'kw'; a keyword chosen
+ * by `<a|b>$var` sets both args.var = 'a' and args.a = true; a placeholder sets args[var] (or
+ * args[placeholder text] without `$var`) to its parsed value. `no`/`default` set negated = true and
+ * prefix. A blank line matches as { kind: 'incomplete' } — callers skip blank lines themselves.
  */
 import type {
   ArgValue, Args, CommandSpec, GrammarApi, HelpItem, MatchResult, ModeId, ModeSpec,
@@ -20,7 +35,7 @@ import { ParamRegistry, type ParamType } from './params.js';
 import { expandSyntax, parseSyntax, type FormToken } from './syntax.js';
 
 export * from './params.js';
-export { parseSyntax, expandSyntax, MAX_FORMS } from './syntax.js';
+export { parseSyntax, expandSyntax, MAX_FORMS, GrammarSyntaxError } from './syntax.js';
 export type { FormToken, SyntaxNode, SyntaxSeq } from './syntax.js';
 
 /** Extension of CommandSpec accepted by the engine (compatible: extra optional field). */
@@ -336,7 +351,7 @@ export class Grammar implements GrammarApi {
   /** Specs repeated verbatim (same id, same syntax, a shared mode): always a declaration mistake. */
   private readonly repeatedSpecs: string[] = [];
 
-  constructor(modes: ModeSpec[], commands: CommandSpec[], paramTypes?: ParamType[], options: GrammarOptions = {}) {
+  constructor(modes: readonly ModeSpec[], commands: readonly CommandSpec[], paramTypes?: readonly ParamType[], options: GrammarOptions = {}) {
     if (!Array.isArray(modes) || !Array.isArray(commands)) throw new Error('Grammar: modes and commands must be arrays');
     this.registry = new ParamRegistry(paramTypes ?? []);
     const modeMap = new Map<ModeId, ModeSpec>();

@@ -17,7 +17,7 @@ export type FormToken =
   | { t: 'kw'; word: string; var?: string; choiceVar?: boolean }
   | { t: 'param'; type: ParamType; text: string; var?: string };
 
-export class SyntaxError_ extends Error {}
+export class GrammarSyntaxError extends Error {}
 
 type Lex =
   | { k: 'punct'; v: '[' | ']' | '{' | '}' | '|' | '<' }
@@ -34,7 +34,7 @@ function lex(src: string, id: string): Lex[] {
   const out: Lex[] = [];
   let i = 0;
   const fail = (msg: string): never => {
-    throw new SyntaxError_(`command '${id}': malformed syntax "${src}": ${msg} (at ${i})`);
+    throw new GrammarSyntaxError(`command '${id}': malformed syntax "${src}": ${msg} (at ${i})`);
   };
   const readVar = (): string | undefined => {
     if (src[i] !== '$') return undefined;
@@ -83,12 +83,12 @@ function lex(src: string, id: string): Lex[] {
 /** Parse a syntax string. Throws an Error naming the command id when malformed. */
 export function parseSyntax(src: string, id: string, reg: ParamRegistry): SyntaxSeq {
   if (typeof src !== 'string' || src.trim().length === 0) {
-    throw new SyntaxError_(`command '${id}': empty syntax`);
+    throw new GrammarSyntaxError(`command '${id}': empty syntax`);
   }
   const toks = lex(src, id);
   let p = 0;
   const fail = (msg: string): never => {
-    throw new SyntaxError_(`command '${id}': malformed syntax "${src}": ${msg}`);
+    throw new GrammarSyntaxError(`command '${id}': malformed syntax "${src}": ${msg}`);
   };
 
   const parseAlts = (close: ']' | '}' | '>'): { alts: SyntaxSeq[]; var?: string } => {
@@ -170,7 +170,7 @@ export const MAX_FORMS = 4096;
 /** Expand a parsed syntax into all its linear forms. */
 export function expandSyntax(seq: SyntaxSeq, id: string): FormToken[][] {
   const tooMany = (): never => {
-    throw new SyntaxError_(`command '${id}': syntax expands to more than ${MAX_FORMS} forms`);
+    throw new GrammarSyntaxError(`command '${id}': syntax expands to more than ${MAX_FORMS} forms`);
   };
   const expSeq = (s: SyntaxSeq): FormToken[][] => {
     let acc: FormToken[][] = [[]];
@@ -220,11 +220,11 @@ export function expandSyntax(seq: SyntaxSeq, id: string): FormToken[][] {
   };
   const forms = expSeq(seq);
   for (const f of forms) {
-    if (f.length === 0) throw new SyntaxError_(`command '${id}': syntax allows an empty command`);
+    if (f.length === 0) throw new GrammarSyntaxError(`command '${id}': syntax allows an empty command`);
     for (let i = 0; i < f.length - 1; i++) {
       const tk = f[i]!;
       if (tk.t === 'param' && tk.type.rest) {
-        throw new SyntaxError_(`command '${id}': '${tk.text}' must be the last token`);
+        throw new GrammarSyntaxError(`command '${id}': '${tk.text}' must be the last token`);
       }
     }
   }
