@@ -17,11 +17,14 @@ import type { CommandSpec, ModeSpec } from '../types.js';
 export const CA_TRUSTPOINT: ModeSpec = { id: 'ca-trustpoint', parent: 'config', prompt: '(ca-trustpoint)#', kind: 'config' };
 export const CS_SERVER: ModeSpec = { id: 'cs-server', parent: 'config', prompt: '(cs-server)#', kind: 'config' };
 export const CERT_CHAIN: ModeSpec = { id: 'config-cert-chain', parent: 'config', prompt: '(config-cert-chain)#', kind: 'config' };
-/** Hex entry of a certificate inside a chain (`certificate 01` then hex lines, then `quit`). */
-export const CONFIG_PUBKEY: ModeSpec = { id: 'config-pubkey', parent: 'config-cert-chain', prompt: '(config-pubkey)#', kind: 'config' };
 
-export const PKI_MODES: readonly ModeSpec[] = [CA_TRUSTPOINT, CS_SERVER, CERT_CHAIN, CONFIG_PUBKEY];
-export const PKI_SUBMODES = ['ca-trustpoint', 'cs-server', 'config-cert-chain', 'config-pubkey'] as const;
+export const PKI_MODES: readonly ModeSpec[] = [CA_TRUSTPOINT, CS_SERVER, CERT_CHAIN];
+export const PKI_SUBMODES = ['ca-trustpoint', 'cs-server', 'config-cert-chain'] as const;
+/**
+ * Hex entry after `certificate [ca] SERIAL` (no nvram: file) is not a grammar mode: the handler
+ * reads raw lines (HandlerContext.readText) under the prompt `(config-pubkey)#` until `quit`.
+ */
+export const CONFIG_PUBKEY_PROMPT = '(config-pubkey)#';
 
 const H = {
   crypto: 'Encryption module',
@@ -260,18 +263,6 @@ export const PKI_CHAIN_COMMANDS: CommandSpec[] = [
     syntax: 'certificate [< ca$kind | self-signed$kind >] WORD$serial [WORD$file]',
     help: { certificate: 'Enter certificate', ca: 'CA certificate', 'self-signed': 'Self-signed certificate', serial: 'Serial number', file: 'Certificate location (nvram: file)' },
   },
-  {
-    id: 'pki.chain.hex',
-    modes: ['config-pubkey'],
-    syntax: 'LINE$hex',
-    help: { hex: 'Certificate data in hex' },
-  },
-  {
-    id: 'pki.chain.quit',
-    modes: ['config-pubkey'],
-    syntax: 'quit',
-    help: { quit: 'Exit data entry mode' },
-  },
 ];
 
 /** Leaving the PKI sub-modes (shared core intents). */
@@ -284,35 +275,35 @@ export const PKI_NAV_COMMANDS: CommandSpec[] = [
 
 export const PKI_EXEC_COMMANDS: CommandSpec[] = [
   {
-    id: 'pki.show.certificates',
+    id: 'show.pki.certificates',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show crypto < pki | ca > certificates [WORD$name] [verbose]',
     help: { show: H.show, crypto: H.crypto, pki: H.pki, ca: H.ca, certificates: 'Show certificates', name: H.tpName, verbose: 'Display in verbose mode' },
   },
   {
-    id: 'pki.show.trustpoints',
+    id: 'show.pki.trustpoints',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show crypto < pki | ca > trustpoints [WORD$name] [status]',
     help: { show: H.show, crypto: H.crypto, pki: H.pki, ca: H.ca, trustpoints: 'Show trustpoints', name: H.tpName, status: 'Show trustpoint status' },
   },
   {
-    id: 'pki.show.timers',
+    id: 'show.pki.timers',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show crypto < pki | ca > timers',
     help: { show: H.show, crypto: H.crypto, pki: H.pki, ca: H.ca, timers: 'Show PKI timers' },
   },
   {
-    id: 'pki.show.mypubkey',
+    id: 'show.pki.mypubkey',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show crypto key mypubkey rsa [WORD$label]',
     help: { show: H.show, crypto: H.crypto, key: 'Show long term public keys', mypubkey: 'Show public keys associated with this router', rsa: 'Show RSA public keys', label: 'RSA keypair label' },
   },
   {
-    id: 'pki.show.server',
+    id: 'show.pki.server',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show crypto pki server [WORD$name] [requests]',

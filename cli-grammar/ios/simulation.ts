@@ -59,7 +59,7 @@ export const SIMULATION_COMMANDS: CommandSpec[] = [
     },
   },
   {
-    id: 'sim.show',
+    id: 'show.simulation',
     modes: ['exec'],
     privilege: 1,
     syntax: 'show simulation [events]',

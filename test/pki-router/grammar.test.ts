@@ -41,12 +41,10 @@ describe('PKI grammar declarations', () => {
     });
     expect(g.match('config-cert-chain', 'certificate ca 01 nvram:X#1CA.cer', 15)).toMatchObject({ kind: 'ok', args: { kind: 'ca', serial: '01', file: 'nvram:X#1CA.cer' } });
     expect(g.match('config-cert-chain', 'certificate 0B87', 15)).toMatchObject({ kind: 'ok', args: { serial: '0B87' } });
-    expect(g.match('config-pubkey', '30820379 30820261 A0030201', 15)).toMatchObject({ kind: 'ok', id: 'pki.chain.hex' });
-    expect(g.match('config-pubkey', 'quit', 15)).toMatchObject({ kind: 'ok', id: 'pki.chain.quit' });
     expect(g.match('exec', 'simulation advance 90d', 15)).toMatchObject({ kind: 'ok', args: { duration: 90 * 86400000 } });
     expect(g.match('exec', 'crypto pki server CA grant all', 15)).toMatchObject({ kind: 'ok', args: { action: 'grant', all: 'all' } });
     expect(g.match('exec', 'crypto pki server CA reject 3', 15)).toMatchObject({ kind: 'ok', args: { action: 'reject', reqId: 3 } });
-    expect(g.match('exec', 'show crypto ca certificates', 15)).toMatchObject({ kind: 'ok', id: 'pki.show.certificates' });
+    expect(g.match('exec', 'show crypto ca certificates', 15)).toMatchObject({ kind: 'ok', id: 'show.pki.certificates' });
     expect(g.match('exec', 'sh cry pki cert TP verbose', 15)).toMatchObject({ kind: 'ok', args: { name: 'TP', verbose: true } });
   });
   it('simulation appears in ? help as not IOS', () => {
