@@ -372,6 +372,8 @@ export interface CertInfo {
   /** Upper-case hex of the serial magnitude, even number of digits (as IOS prints). */
   serialHex: string;
   serial: Buffer;
+  /** The serialNumber INTEGER exactly as encoded (for issuerAndSerialNumber). */
+  serialRaw: Buffer;
   subjectRdns: Ava[];
   issuerRdns: Ava[];
   /** IOS-style strings, e.g. `hostname=R1.lab+ipaddress=10.0.0.1,cn=R1,o=Lab`. */
@@ -445,7 +447,8 @@ export function parseCertificate(input: Uint8Array | string): CertInfo {
   const signature = D.readBitString(D.child(cert, 2, 'signatureValue'));
   let i = 0;
   if (tbs.children[0]?.tag === D.ctxC(0)) i++;
-  const serial = D.readUnsigned(D.child(tbs, i++, 'serialNumber'));
+  const serialNode = D.child(tbs, i++, 'serialNumber');
+  const serial = D.readUnsigned(serialNode);
   i++; // signature alg
   const issuer = D.child(tbs, i++, 'issuer');
   const validity = D.expect(tbs.children[i++], TAG.SEQUENCE, 'validity');
@@ -464,6 +467,7 @@ export function parseCertificate(input: Uint8Array | string): CertInfo {
     der,
     tbsDer: tbs.raw,
     serial,
+    serialRaw: serialNode.raw,
     serialHex: serialHexOf(serial),
     subjectRdns,
     issuerRdns,
