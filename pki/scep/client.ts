@@ -242,10 +242,37 @@ function encryptionCert(caCert: CertInfo, ra: CertInfo[] | undefined): CertInfo 
 }
 
 export async function enroll(r: EnrollRequest): Promise<EnrollResult> {
+  const caps = r.caps ?? (await getCaCaps(r));
+  const { op, session } = prepareEnroll({ ...r, caps });
+  const res = await send(r, op.request);
+  return { ...finishOperation(op, res), session };
+}
+
+/**
+ * One PKIOperation round trip, split into two synchronous halves so that a scheduler-driven
+ * caller (the router twin's in-process path to a lab CA, sim/features/pki/) can run it without
+ * promises: prepare* builds the HTTP request, the caller delivers it (ScepCa.handleScep for a
+ * lab CA), finishOperation reads and checks the CertRep. enroll()/poll() are exactly these
+ * halves around an awaited transport.
+ */
+export interface PreparedOperation {
+  /** Query string (without `?`), method, body and headers; the URL path comes from scepEndpoint(). */
+  request: Omit<HttpRequest, 'url'> & { query: string };
+  senderNonce: Buffer;
+  session: PendingSession;
+  caCert: CertInfo;
+  raCerts?: CertInfo[] | undefined;
+  signerCert: CertInfo;
+  signerKey: RsaKeyPair;
+  messageData: Buffer;
+  expectSpki?: Buffer | undefined;
+}
+
+/** Synchronous first half of enroll(): `caps` must be known (getCaCaps or a lab CA's handleScep). */
+export function prepareEnroll(r: Omit<EnrollRequest, 'transport' | 'caps'> & { caps: Set<string> }): { op: PreparedOperation; session: PendingSession } {
   if ((r.signerCert && !r.signerKey) || (!r.signerCert && r.signerKey)) throw new ScepClientError('signerCert and signerKey go together', 'protocol');
   if (r.renewal && !r.signerCert) throw new ScepClientError('a RenewalReq needs the current certificate (signerCert)', 'protocol');
-  const caps = r.caps ?? (await getCaCaps(r));
-  const algs = chooseAlgorithms(caps);
+  const algs = chooseAlgorithms(r.caps);
   const csrDer =
     r.csr ??
     buildCsr({
@@ -284,8 +311,7 @@ export async function enroll(r: EnrollRequest): Promise<EnrollResult> {
     digest: r.digest ?? algs.digest,
     post: r.method ? r.method === 'POST' : algs.post,
   };
-  const outcome = await exchange(r, session, signerCert, signerKey, csrDer);
-  return { ...outcome, session };
+  return { op: prepareOperation(r, session, signerCert, signerKey, csrDer), session };
 }
 
 export interface PollRequest extends Endpoint {
@@ -300,21 +326,27 @@ export interface PollRequest extends Endpoint {
 
 /** CertPoll (GetCertInitial, type 20) with the session's transaction ID. */
 export async function poll(p: PollRequest): Promise<EnrollResult> {
+  const op = preparePoll(p);
+  const res = await send(p, op.request);
+  return { ...finishOperation(op, res), session: p.session };
+}
+
+/** Synchronous first half of poll(). */
+export function preparePoll(p: Omit<PollRequest, 'transport' | 'url'>): PreparedOperation {
   const signerCert = parseCertificate(p.session.signerCertDer);
   const csr = parseCsr(p.session.csrDer);
   const ias = buildIssuerAndSubject(p.caCert.subjectDer, csr.subjectDer);
-  const outcome = await exchange(p, { ...p.session, messageType: MessageType.CertPoll }, signerCert, p.signerKey, ias, csr.spkiDer);
-  return { ...outcome, session: p.session };
+  return prepareOperation(p, { ...p.session, messageType: MessageType.CertPoll }, signerCert, p.signerKey, ias, csr.spkiDer);
 }
 
-async function exchange(
-  r: Endpoint & { caCert: CertInfo; raCerts?: CertInfo[]; rng: Rng },
+function prepareOperation(
+  r: { caCert: CertInfo; raCerts?: CertInfo[] | undefined; rng: Rng },
   s: PendingSession,
   signerCert: CertInfo,
   signerKey: RsaKeyPair,
   messageData: Buffer,
   expectSpki?: Buffer,
-): Promise<EnrollOutcome> {
+): PreparedOperation {
   const senderNonce = r.rng.bytes(16);
   const req = buildPkiMessage({
     messageType: s.messageType,
@@ -328,14 +360,21 @@ async function exchange(
     signerKey: signerKey.privateKey,
     rng: r.rng,
   });
-  let res: HttpResponse;
+  let request: PreparedOperation['request'];
   if (s.post) {
-    res = await send(r, { method: 'POST', query: 'operation=PKIOperation', body: req, headers: { 'Content-Type': 'application/x-pki-message' } });
+    request = { method: 'POST', query: 'operation=PKIOperation', body: req, headers: { 'Content-Type': 'application/x-pki-message' } };
   } else {
     // IOS wraps the base64 at 64 columns; the line breaks travel as %0A.
     const b64 = req.toString('base64').replace(/.{1,64}/g, '$&\n');
-    res = await send(r, { method: 'GET', query: `operation=PKIOperation&message=${encodeURIComponent(b64)}` });
+    request = { method: 'GET', query: `operation=PKIOperation&message=${encodeURIComponent(b64)}` };
   }
+  return { request, senderNonce, session: s, caCert: r.caCert, raCerts: r.raCerts, signerCert, signerKey, messageData, expectSpki };
+}
+
+/** Synchronous second half: check the CertRep of a prepared operation (throws ScepClientError). */
+export function finishOperation(op: PreparedOperation, res: HttpResponse): EnrollOutcome {
+  const { session: s, senderNonce, signerCert, signerKey, messageData, expectSpki } = op;
+  const r = op;
   if (res.status !== 200) {
     throw new ScepClientError(`PKIOperation: HTTP ${res.status} ${res.body.toString('latin1', 0, 200).trim()}`, 'http', res.status);
   }
