@@ -17,8 +17,8 @@ export interface RunResult {
 export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, encoding: 'utf8', killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const code = err ? ((err as NodeJS.ErrnoException & { code?: unknown }).code as number | null) ?? 1 : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      const c: unknown = err ? (err as { code?: unknown }).code : 0;
+      resolve({ code: typeof c === 'number' ? c : 1, stdout, stderr });
     });
   });
 }
