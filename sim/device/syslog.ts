@@ -35,9 +35,11 @@ export class Syslog {
     return this.buf;
   }
 
+  /** Boot: RAM is gone (buffer and counters). */
   clear(): void {
     this.buf = [];
     this.bufBytes = 0;
+    this.counts = { console: 0, monitor: 0, buffer: 0, trap: 0, dropped: 0 };
   }
 
   /** Current timestamp prefix per `service timestamps log …` (without the trailing `: `). */

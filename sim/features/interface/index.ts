@@ -35,8 +35,11 @@ export function renderInterface(itf: InterfaceState, w: ConfigWriter): void {
   if (itf.ip) w.line(` ip address ${itf.ip.addr} ${itf.ip.mask}`);
   else w.line(' no ip address');
   if (itf.shutdown) w.line(' shutdown');
-  if (itf.duplex) w.line(` duplex ${itf.duplex}`);
-  if (itf.speed) w.line(` speed ${itf.speed}`);
+  // 12.4 on a 2811 also prints ` duplex auto` / ` speed auto`; the twin prints only
+  // non-default values (deliberate: ntc-templates' show-running-config-interface template
+  // rejects ` duplex …`, and netmiko/ansible users parse with it).
+  if (itf.duplex && itf.duplex !== 'auto') w.line(` duplex ${itf.duplex}`);
+  if (itf.speed && itf.speed !== 'auto') w.line(` speed ${itf.speed}`);
 }
 
 function linkLogs(device: Device, itf: InterfaceState, wasShut: boolean): void {
