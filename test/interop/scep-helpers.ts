@@ -1,4 +1,8 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Absolute path of a binary on PATH, or undefined. */
 export function which(bin: string): string | undefined {
@@ -21,4 +25,102 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs
       resolve({ code: typeof c === 'number' ? c : 1, stdout, stderr });
     });
   });
+}
+
+
+/** A free TCP port on 127.0.0.1 (bind to 0, read, release). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export interface DebianScepServer {
+  /** SCEP URL (path /scep) on 127.0.0.1 through the socat bridge. */
+  url: string;
+  depot: string;
+  caPem: string;
+  netns: string;
+  close(): Promise<void>;
+}
+
+/** Why the Debian scepserver cannot be started here, or undefined when it can. */
+export function debianScepServerMissing(): string | undefined {
+  for (const b of ['scepserver', 'socat', 'ip']) if (!which(b)) return `${b} not installed`;
+  if (process.getuid && process.getuid() !== 0) return 'needs root for ip netns';
+  return undefined;
+}
+
+/**
+ * Start Debian's micromdm `scepserver` inside a private network namespace (it binds every address
+ * and has no bind option) and bridge it to 127.0.0.1:<free port> with socat (clients.md §4).
+ */
+export async function startDebianScepServer(o: { challenge?: string; allowRenewDays?: number; keySize?: number } = {}): Promise<DebianScepServer> {
+  const depot = mkdtempSync(join(tmpdir(), 'scepdepot-'));
+  const netns = `twinscep-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+  const procs: ChildProcess[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const p of procs.reverse()) {
+      if (p.pid && p.exitCode === null && p.signalCode === null) {
+        try {
+          process.kill(p.detached ? -p.pid : p.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    await sleep(100);
+    await run('ip', ['netns', 'del', netns]);
+    rmSync(depot, { recursive: true, force: true });
+  };
+  try {
+    const init = await run('scepserver', ['ca', '-init', '-depot', depot, '-keySize', String(o.keySize ?? 2048), '-organization', 'TwinInterop', '-country', 'US']);
+    if (init.code !== 0) throw new Error(`scepserver ca -init failed: ${init.stderr}`);
+    for (const args of [
+      ['netns', 'add', netns],
+      ['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up'],
+    ]) {
+      const r = await run('ip', args);
+      if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+    }
+    const srvArgs = ['netns', 'exec', netns, 'scepserver', '-depot', depot, '-port', '8080', '-allowrenew', String(o.allowRenewDays ?? 0)];
+    if (o.challenge) srvArgs.push('-challenge', o.challenge);
+    procs.push(spawn('ip', srvArgs, { stdio: 'ignore' }));
+    const port = await freePort();
+    procs.push(
+      spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `EXEC:'ip netns exec ${netns} socat STDIO TCP:127.0.0.1:8080'`], {
+        stdio: 'ignore',
+        detached: true, // own process group: close() also ends the per-connection children
+      }),
+    );
+    const url = `http://127.0.0.1:${port}/scep`;
+    // wait until the bridge and the server answer (bounded)
+    for (let i = 0; ; i++) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = connect(port, '127.0.0.1');
+        let buf = '';
+        s.on('data', (d) => (buf += d.toString('latin1')));
+        s.on('end', () => resolve(/^HTTP\/1\.[01] 200/.test(buf)));
+        s.on('error', () => resolve(false));
+        s.setTimeout(2000, () => (s.destroy(), resolve(false)));
+        s.write('GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n');
+      });
+      if (ok) break;
+      if (i > 60) throw new Error('Debian scepserver did not come up');
+      await sleep(100);
+    }
+    return { url, depot, caPem: join(depot, 'ca.pem'), netns, close: cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
 }
