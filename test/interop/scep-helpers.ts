@@ -67,12 +67,12 @@ export function debianScepServerMissing(): string | undefined {
 export async function startDebianScepServer(o: { challenge?: string; allowRenewDays?: number; keySize?: number } = {}): Promise<DebianScepServer> {
   const depot = mkdtempSync(join(tmpdir(), 'scepdepot-'));
   const netns = `twinscep-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-  const procs: ChildProcess[] = [];
+  const procs: { p: ChildProcess; group: boolean }[] = [];
   const cleanup = async (): Promise<void> => {
-    for (const p of procs.reverse()) {
+    for (const { p, group } of procs.reverse()) {
       if (p.pid && p.exitCode === null && p.signalCode === null) {
         try {
-          process.kill(p.detached ? -p.pid : p.pid, 'SIGTERM');
+          process.kill(group ? -p.pid : p.pid, 'SIGTERM');
         } catch {
           /* already gone */
         }
@@ -94,14 +94,15 @@ export async function startDebianScepServer(o: { challenge?: string; allowRenewD
     }
     const srvArgs = ['netns', 'exec', netns, 'scepserver', '-depot', depot, '-port', '8080', '-allowrenew', String(o.allowRenewDays ?? 0)];
     if (o.challenge) srvArgs.push('-challenge', o.challenge);
-    procs.push(spawn('ip', srvArgs, { stdio: 'ignore' }));
+    procs.push({ p: spawn('ip', srvArgs, { stdio: 'ignore' }), group: false });
     const port = await freePort();
-    procs.push(
-      spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `EXEC:'ip netns exec ${netns} socat STDIO TCP:127.0.0.1:8080'`], {
+    procs.push({
+      group: true,
+      p: spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `EXEC:'ip netns exec ${netns} socat STDIO TCP:127.0.0.1:8080'`], {
         stdio: 'ignore',
         detached: true, // own process group: close() also ends the per-connection children
       }),
-    );
+    });
     const url = `http://127.0.0.1:${port}/scep`;
     // wait until the bridge and the server answer (bounded)
     for (let i = 0; ; i++) {
