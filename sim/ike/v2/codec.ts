@@ -50,23 +50,37 @@ export interface CpAttribute {
   value: Buffer;
 }
 
-export type Payload =
-  | { type: typeof PT.SA; critical?: boolean; proposals: Proposal[] }
-  | { type: typeof PT.KE; critical?: boolean; group: number; data: Buffer }
-  | { type: typeof PT.IDi | typeof PT.IDr; critical?: boolean; body: Buffer }
-  | { type: typeof PT.CERT | typeof PT.CERTREQ; critical?: boolean; encoding: number; data: Buffer }
-  | { type: typeof PT.AUTH; critical?: boolean; method: number; data: Buffer }
-  | { type: typeof PT.NONCE; critical?: boolean; data: Buffer }
-  | { type: typeof PT.NOTIFY; critical?: boolean; protocol: number; spi: Buffer; notifyType: number; data: Buffer }
-  | { type: typeof PT.DELETE; critical?: boolean; protocol: number; spiSize: number; spis: Buffer[] }
-  | { type: typeof PT.VENDOR; critical?: boolean; data: Buffer }
-  | { type: typeof PT.TSi | typeof PT.TSr; critical?: boolean; selectors: TrafficSelector[] }
-  | { type: typeof PT.CP; critical?: boolean; cfgType: number; attributes: CpAttribute[] }
-  /** SK: `data` is IV | ciphertext | ICV; `firstInner` is the Next Payload field of the SK header. */
-  | { type: typeof PT.SK; critical?: boolean; firstInner: number; data: Buffer }
-  | { type: number & {}; critical?: boolean; raw: Buffer; unknown: true };
+export interface SaPayload { type: typeof PT.SA; critical?: boolean; proposals: Proposal[] }
+export interface KePayload { type: typeof PT.KE; critical?: boolean; group: number; data: Buffer }
+export interface IdPayload { type: typeof PT.IDi | typeof PT.IDr; critical?: boolean; body: Buffer }
+export interface CertPayload { type: typeof PT.CERT | typeof PT.CERTREQ; critical?: boolean; encoding: number; data: Buffer }
+export interface AuthPayload { type: typeof PT.AUTH; critical?: boolean; method: number; data: Buffer }
+export interface NoncePayload { type: typeof PT.NONCE; critical?: boolean; data: Buffer }
+export interface NotifyPayload { type: typeof PT.NOTIFY; critical?: boolean; protocol: number; spi: Buffer; notifyType: number; data: Buffer }
+export interface DeletePayload { type: typeof PT.DELETE; critical?: boolean; protocol: number; spiSize: number; spis: Buffer[] }
+export interface VendorPayload { type: typeof PT.VENDOR; critical?: boolean; data: Buffer }
+export interface TsPayload { type: typeof PT.TSi | typeof PT.TSr; critical?: boolean; selectors: TrafficSelector[] }
+export interface CpPayload { type: typeof PT.CP; critical?: boolean; cfgType: number; attributes: CpAttribute[] }
+/** SK: `data` is IV | ciphertext | ICV; `firstInner` is the Next Payload field of the SK header. */
+export interface SkPayload { type: typeof PT.SK; critical?: boolean; firstInner: number; data: Buffer }
+/** Any payload type we do not interpret (kept raw, skipped by the state machines). */
+export interface UnknownPayload { type: number; critical?: boolean; raw: Buffer; unknown: true }
 
-export type PayloadOf<T extends number> = Extract<Payload, { type: T }>;
+export type Payload =
+  | SaPayload | KePayload | IdPayload | CertPayload | AuthPayload | NoncePayload | NotifyPayload | DeletePayload
+  | VendorPayload | TsPayload | CpPayload | SkPayload | UnknownPayload;
+
+export interface PayloadMap {
+  33: SaPayload; 34: KePayload; 35: IdPayload; 36: IdPayload; 37: CertPayload; 38: CertPayload; 39: AuthPayload;
+  40: NoncePayload; 41: NotifyPayload; 42: DeletePayload; 43: VendorPayload; 44: TsPayload; 45: TsPayload;
+  46: SkPayload; 47: CpPayload;
+}
+export type PayloadOf<T extends number> = T extends keyof PayloadMap ? PayloadMap[T] : UnknownPayload;
+
+/** Type guard: `p` is a decoded (known) payload of type t. */
+export function isPayload<T extends keyof PayloadMap>(p: Payload, t: T): p is PayloadMap[T] {
+  return p.type === t && !('unknown' in p);
+}
 
 export const HEADER_LEN = 28;
 export const MAX_MESSAGE = 65_535;
@@ -365,7 +379,7 @@ export function encodeChain(payloads: Payload[]): { first: number; bytes: Buffer
   payloads.forEach((pl, i) => {
     const body = encodeBody(pl);
     const h = Buffer.alloc(4);
-    const nxt = pl.type === PT.SK ? (pl as PayloadOf<typeof PT.SK>).firstInner : (payloads[i + 1]?.type ?? PT.NONE);
+    const nxt = isPayload(pl, PT.SK) ? pl.firstInner : (payloads[i + 1]?.type ?? PT.NONE);
     h[0] = nxt;
     h[1] = pl.critical ? 0x80 : 0;
     h.writeUInt16BE(4 + body.length, 2);
@@ -381,14 +395,18 @@ export function encodeMessage(h: Omit<IkeHeader, 'nextPayload' | 'length' | 'ver
   return Buffer.concat([hdr, c.bytes]);
 }
 
-export function findNotify(payloads: Payload[], notifyType: number): PayloadOf<typeof PT.NOTIFY> | undefined {
-  return payloads.find((p): p is PayloadOf<typeof PT.NOTIFY> => p.type === PT.NOTIFY && (p as PayloadOf<typeof PT.NOTIFY>).notifyType === notifyType);
+export function findNotify(payloads: Payload[], notifyType: number): NotifyPayload | undefined {
+  return payloads.find((p): p is NotifyPayload => isPayload(p, PT.NOTIFY) && p.notifyType === notifyType);
 }
 
-export function findPayload<T extends number>(payloads: Payload[], type: T): PayloadOf<T> | undefined {
-  return payloads.find((p) => p.type === type) as PayloadOf<T> | undefined;
+export function findPayload<T extends keyof PayloadMap>(payloads: Payload[], type: T): PayloadMap[T] | undefined {
+  return payloads.find((p): p is PayloadMap[T] => isPayload(p, type));
 }
 
-export function notify(notifyType: number, data: Buffer = Buffer.alloc(0), protocol = 0, spi: Buffer = Buffer.alloc(0)): PayloadOf<typeof PT.NOTIFY> {
+export function filterPayloads<T extends keyof PayloadMap>(payloads: Payload[], type: T): PayloadMap[T][] {
+  return payloads.filter((p): p is PayloadMap[T] => isPayload(p, type));
+}
+
+export function notify(notifyType: number, data: Buffer = Buffer.alloc(0), protocol = 0, spi: Buffer = Buffer.alloc(0)): NotifyPayload {
   return { type: PT.NOTIFY, protocol, spi, notifyType, data };
 }
