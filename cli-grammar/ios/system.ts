@@ -13,6 +13,9 @@ export const CONFIG_NAV_COMMANDS: CommandSpec[] = [
 ];
 
 export const SYSTEM_COMMANDS: CommandSpec[] = [
+  // Lines IOS writes into every config; accepted on replay, no effect (hidden, as in IOS).
+  { id: 'system.version', modes: ['config'], hidden: true, syntax: 'version WORD$version', help: { version: 'Version', 'version$': 'Version number' } },
+  { id: 'system.boot-marker', modes: ['config'], hidden: true, syntax: '<boot-start-marker|boot-end-marker>$marker', help: { 'boot-start-marker': 'Boot start marker', 'boot-end-marker': 'Boot end marker' } },
   { id: 'system.hostname', modes: ['config'], syntax: 'hostname WORD$name', help: { hostname: "Set system's network name", name: "This system's network name" } },
   {
     id: 'system.enable-secret',

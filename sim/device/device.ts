@@ -242,6 +242,10 @@ export class Device implements DeviceApi {
       this.bootLog.push(`% NVRAM: startup-config is unreadable (${r.message}); booting with the default configuration`);
     }
 
+    // IOS: physical ports are shut only on a router without configuration; with a
+    // startup-config a port is up unless its section says `shutdown`.
+    if (text.trim() !== '') for (const itf of this.state.interfaces.values()) if (itf.physical) itf.shutdown = false;
+
     const finish = (errors: BootError[]) => {
       this.bootErrors = errors;
       for (const e of errors) this.bootLog.push(`% startup-config line ${e.lineNo}: "${e.line}": ${e.message}`);

@@ -35,6 +35,8 @@ const CONFIG = [
   'interface FastEthernet0/0',
   ' ip address 10.0.0.1 255.255.255.0',
   ' no shutdown',
+  'interface Serial0/0/1',
+  ' shutdown',
   'interface Loopback0',
   ' ip address 1.1.1.1 255.255.255.255',
   'end',
@@ -110,8 +112,8 @@ describe.skipIf(!haveTextfsm)('ntc-templates', () => {
     const rows = parse('cisco_ios_show_ip_interface_brief', out);
     expect(rows).toEqual([
       { INTERFACE: 'FastEthernet0/0', IP_ADDRESS: '10.0.0.1', STATUS: 'up', PROTO: 'up' },
-      { INTERFACE: 'FastEthernet0/1', IP_ADDRESS: 'unassigned', STATUS: 'administratively down', PROTO: 'down' },
-      { INTERFACE: 'Serial0/0/0', IP_ADDRESS: 'unassigned', STATUS: 'administratively down', PROTO: 'down' },
+      { INTERFACE: 'FastEthernet0/1', IP_ADDRESS: 'unassigned', STATUS: 'up', PROTO: 'up' },
+      { INTERFACE: 'Serial0/0/0', IP_ADDRESS: 'unassigned', STATUS: 'down', PROTO: 'down' },
       { INTERFACE: 'Serial0/0/1', IP_ADDRESS: 'unassigned', STATUS: 'administratively down', PROTO: 'down' },
       { INTERFACE: 'Loopback0', IP_ADDRESS: '1.1.1.1', STATUS: 'up', PROTO: 'up' },
     ]);

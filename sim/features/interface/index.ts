@@ -128,10 +128,7 @@ const handlers: Record<string, Handler> = {
       }
     }
     if (secondary) {
-      if (!itf.ip) {
-        ctx.error('% Must configure a primary address first');
-        return;
-      }
+      // IOS prints secondaries before the primary, so replay must accept them first.
       if (!itf.secondaries.some((s) => s.addr === addr)) itf.secondaries.push({ addr, mask });
     } else itf.ip = { addr, mask };
   },

@@ -60,6 +60,8 @@ const handlers: Record<string, Handler> = {
   'config.exit'(ctx) {
     ctx.exitMode(1);
   },
+  'system.version'() {},
+  'system.boot-marker'() {},
   'system.hostname'(ctx) {
     const name = String(ctx.args.name);
     // IOS: host names must start with a letter (RECALLED wording).
