@@ -87,7 +87,8 @@ export class Session implements CliSession, SessionInfo, LogSink {
       },
       privilege: () => this.privilege,
       modes: this.modeStack,
-      promptLen: () => this.prompt.length,
+      // exec channels print no prompt: the caret counts from the command's first column.
+      promptLen: () => (this.batch ? 0 : this.prompt.length),
       write: (l) => this.queueLine(l),
       ask: (q, o) => this.ask(q, o),
       readText: (p) => this.ask(p ?? '', { echo: true }).then(
@@ -248,11 +249,16 @@ export class Session implements CliSession, SessionInfo, LogSink {
   }
 
   private ask(question: string, o: AskOptions): Promise<string> {
-    if (this.batch) {
-      // exec channel: no further input; every question takes its default (empty answer).
-      return Promise.resolve('');
-    }
     const d = this.drainOutput();
+    if (this.batch) {
+      // exec channel: no further input; every question is shown and takes its default
+      // (the empty answer, as if Enter had been typed).
+      const answer = () => {
+        this.emit(`${question}\r\n`);
+        return '';
+      };
+      return d ? d.then(answer) : Promise.resolve(answer());
+    }
     const go = (): Promise<string> => {
       if (this.state === 'closed') return Promise.reject(new DialogAbort('closed'));
       this.emit(question);
@@ -407,7 +413,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
         if (this.cursor === this.buf.length) {
           this.buf += key;
           this.cursor++;
-          this.emit(key);
+          if (!this.batch) this.emit(key);
         } else {
           this.edit(this.buf.slice(0, this.cursor) + key + this.buf.slice(this.cursor), this.cursor + 1);
         }
