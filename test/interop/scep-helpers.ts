@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +64,7 @@ export function debianScepServerMissing(): string | undefined {
  * Start Debian's micromdm `scepserver` inside a private network namespace (it binds every address
  * and has no bind option) and bridge it to 127.0.0.1:<free port> with socat (clients.md §4).
  */
-export async function startDebianScepServer(o: { challenge?: string; allowRenewDays?: number; keySize?: number } = {}): Promise<DebianScepServer> {
+export async function startDebianScepServer(o: { challenge?: string; allowRenewDays?: number; keySize?: number; logFile?: string } = {}): Promise<DebianScepServer> {
   const depot = mkdtempSync(join(tmpdir(), 'scepdepot-'));
   const netns = `twinscep-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const procs: { p: ChildProcess; group: boolean }[] = [];
@@ -94,7 +94,9 @@ export async function startDebianScepServer(o: { challenge?: string; allowRenewD
     }
     const srvArgs = ['netns', 'exec', netns, 'scepserver', '-depot', depot, '-port', '8080', '-allowrenew', String(o.allowRenewDays ?? 0)];
     if (o.challenge) srvArgs.push('-challenge', o.challenge);
-    procs.push({ p: spawn('ip', srvArgs, { stdio: 'ignore' }), group: false });
+    const logFd = o.logFile ? openSync(o.logFile, 'a') : undefined;
+    procs.push({ p: spawn('ip', srvArgs, { stdio: logFd === undefined ? 'ignore' : ['ignore', logFd, logFd] }), group: false });
+    if (logFd !== undefined) closeSync(logFd);
     const port = await freePort();
     procs.push({
       group: true,
