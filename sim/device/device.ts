@@ -17,7 +17,7 @@ import { initialRouterState, type RouterState } from './state.js';
 import { Syslog, type LogSink } from './syslog.js';
 import { Nvram } from './nvram.js';
 import { replayConfig, type BootError } from '../config/boot.js';
-import { renderStartupText } from '../config/render.js';
+import { renderBody, renderStartupText } from '../config/render.js';
 import { md5verify, type7Decode } from '../config/md5crypt.js';
 import { Session } from '../cli/session.js';
 import { IMAGE } from './platform.js';
@@ -227,17 +227,12 @@ export class Device implements DeviceApi {
     }
 
     let text = '';
+    let fromLab = false;
     const r = this.nvram.readStartup();
     if (r.kind === 'ok') text = r.text;
     else if (r.kind === 'missing') {
       text = this.options.startupConfig ?? '';
-      if (text.trim() !== '') {
-        try {
-          this.nvram.writeStartup(text.endsWith('\n') ? text : text + '\n');
-        } catch (e) {
-          this.bootLog.push(`% NVRAM: cannot write initial startup-config (${(e as Error).message})`);
-        }
-      }
+      fromLab = text.trim() !== '';
     } else {
       this.bootLog.push(`% NVRAM: startup-config is unreadable (${r.message}); booting with the default configuration`);
     }
@@ -250,6 +245,15 @@ export class Device implements DeviceApi {
       this.bootErrors = errors;
       for (const e of errors) this.bootLog.push(`% startup-config line ${e.lineNo}: "${e.line}": ${e.message}`);
       this.booting = false;
+      if (fromLab) {
+        // First power-on of a lab device: the lab's config becomes its NVRAM content, stored
+        // the way IOS writes it (rendered from state, no comment lines).
+        try {
+          this.nvram.writeStartup(renderBody(this, { target: 'startup', comments: false }).join('\n') + '\n');
+        } catch (e) {
+          this.bootLog.push(`% NVRAM: cannot write the initial startup-config (${(e as Error).message})`);
+        }
+      }
       this.postBoot(text.trim() !== '');
     };
     let res: BootError[] | Promise<BootError[]>;
