@@ -236,9 +236,21 @@ export class ScepCa {
     const ca = new ScepCa(config, keyPairFromPem(j.keyPem), Buffer.from(j.caCert, 'base64'), deps.clock, deps.rng, j.nextSerial, j.nextRequestId);
     ca.enabled = j.enabled;
     for (const i of j.issued) {
-      ca.issuedStore.set(i.serial, { ...i, der: Buffer.from(i.der, 'base64'), requestId: i.requestId ?? undefined });
+      const der = Buffer.from(i.der, 'base64');
+      try {
+        parseCertificate(der);
+      } catch (e) {
+        throw new Error(`bad CA state: issued certificate ${i.serialHex}: ${(e as Error).message}`);
+      }
+      ca.issuedStore.set(i.serial, { ...i, der, requestId: i.requestId ?? undefined });
     }
     for (const q of j.requests) {
+      try {
+        parseCsr(Buffer.from(q.csrDer, 'base64'));
+        parseCertificate(Buffer.from(q.signerCertDer, 'base64'));
+      } catch (e) {
+        throw new Error(`bad CA state: request ${q.id}: ${(e as Error).message}`);
+      }
       ca.requests.push({
         ...q,
         csrDer: Buffer.from(q.csrDer, 'base64'),

@@ -254,6 +254,13 @@ describe('twin CA under bad input', () => {
     expect(() => ScepCa.fromJSON({ version: 2 }, { clock: () => 0, rng: new Rng(1) })).toThrow(/bad CA state/);
     const j = setup().toJSON();
     expect(() => ScepCa.fromJSON({ ...j, keyPem: 'nope' }, { clock: () => 0, rng: new Rng(1) })).toThrow(/cannot read RSA private key/);
-    expect(() => ScepCa.fromJSON({ ...j, keyPem: setup({}).toJSON().keyPem.replace(/./g, (c) => c), caCert: Buffer.from('x').toString('base64') }, { clock: () => 0, rng: new Rng(1) })).toThrow();
+    expect(() => ScepCa.fromJSON({ ...j, caCert: Buffer.from('x').toString('base64') }, { clock: () => 0, rng: new Rng(1) })).toThrow();
+    expect(() => ScepCa.fromJSON({ ...j, caCert: setup().toJSON().caCert, keyPem: j.keyPem.replace('MII', 'MIJ') }, { clock: () => 0, rng: new Rng(1) })).toThrow();
+    const used = setup({ grant: 'manual', challengePassword: undefined });
+    post(used, request(used, { csr: buildCsr({ key: pool.at(1024, 30), fqdn: 'R1.lab' }) }));
+    const uj = used.toJSON();
+    expect(uj.requests).toHaveLength(1);
+    expect(() => ScepCa.fromJSON({ ...uj, requests: [{ ...uj.requests[0]!, csrDer: 'AAAA' }] }, { clock: () => 0, rng: new Rng(1) })).toThrow(/bad CA state: request 1/);
+    expect(ScepCa.fromJSON(uj, { clock: () => 0, rng: new Rng(1) }).listRequests()).toHaveLength(1);
   });
 });

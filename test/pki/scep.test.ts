@@ -20,7 +20,7 @@ import {
 } from '../../pki/scep/client.js';
 import { buildCsr, createCaCertificate, createSelfSigned, isIssuedBy, parseCertificate, toPem, type CertInfo } from '../../pki/x509.js';
 import { buildPkiMessage, MessageType, parsePkiMessage } from '../../pki/scep/message.js';
-import { buildEnvelopedData, decryptEnvelopedData } from '../../pki/scep/cms.js';
+import { buildCertsOnly, buildEnvelopedData, decryptEnvelopedData } from '../../pki/scep/cms.js';
 import type { ContentCipher } from '../../pki/scep/crypto.js';
 import type { HashName } from '../../pki/oids.js';
 
@@ -102,6 +102,19 @@ describe('twin client ↔ twin CA (in process)', () => {
     const r = await getCaCert({ ...ep, caIdent: 'LABCA' });
     expect(r.caCert.der.equals(ca.caCert.der)).toBe(true);
     expect(r.contentType).toBe('application/x-x509-ca-cert');
+  });
+
+  it('GetCACert: degenerate PKCS#7 chain (x-x509-ca-ra-cert) → CA and RA certificates', async () => {
+    const { ca } = makeCa();
+    const ra = await enroll(base(ca, pool.at(1024, 20), { subject: { subjectName: 'CN=RA' } }));
+    if (ra.status !== 'issued') throw new Error('expected issued');
+    const handler = () => ({ status: 200, headers: { 'Content-Type': 'application/x-x509-ca-ra-cert' }, body: buildCertsOnly([ra.cert.der, ca.caCert.der]) });
+    const r = await getCaCert({ url: 'http://ca.lab', transport: inProcessTransport(handler) });
+    expect(r.caCert.der.equals(ca.caCert.der)).toBe(true);
+    expect(r.raCerts.map((c) => c.subjectDn)).toEqual(['cn=RA']);
+    expect(r.chain).toHaveLength(2);
+    const junk = () => ({ status: 200, headers: { 'Content-Type': 'application/x-x509-ca-cert' }, body: Buffer.from('nope') });
+    await expect(getCaCert({ url: 'http://ca.lab', transport: inProcessTransport(junk) })).rejects.toMatchObject({ kind: 'protocol' });
   });
 
   const combos: [ContentCipher, HashName, 'GET' | 'POST'][] = [
