@@ -580,27 +580,32 @@ export class Session implements CliSession, SessionInfo, LogSink {
 
   // ---- lifecycle -------------------------------------------------------------------------
 
-  private armTimeout(): void {
-    if (this.batch) return;
-    this.timeoutTimer?.cancel();
-    this.timeoutTimer = undefined;
+  private execTimeoutS(): number {
     const lines = this.device.state.lines[this.lineKind];
-    const secs = (lines[Math.min(this.lineIndex, lines.length - 1)] ?? lines[0])?.execTimeoutS ?? 600;
+    return (lines[Math.min(this.lineIndex, lines.length - 1)] ?? lines[0])?.execTimeoutS ?? 600;
+  }
+
+  /**
+   * One pending timer per session: it fires at lastInput + exec-timeout; if input arrived
+   * meanwhile it re-arms for the new deadline (no timer churn per keystroke).
+   */
+  private armTimeout(): void {
+    if (this.batch || this.timeoutTimer || this.state === 'closed') return;
+    const secs = this.execTimeoutS();
     if (secs <= 0) return;
-    const at = this.lastInputAt + secs * 1000;
-    this.timeoutTimer = this.device.scheduler.at(at, `exec-timeout ${this.device.name}/${this.id}`, () => {
+    this.timeoutTimer = this.device.scheduler.at(this.lastInputAt + secs * 1000, `exec-timeout ${this.device.name}/${this.id}`, () => {
+      this.timeoutTimer = undefined;
       if (this.state === 'closed') return;
-      if (this.device.world.now() - this.lastInputAt >= secs * 1000) this.terminate(0);
+      const now = this.device.world.now();
+      const cur = this.execTimeoutS();
+      if (cur > 0 && now - this.lastInputAt >= cur * 1000) this.terminate(0);
       else this.armTimeout();
     });
   }
 
   private shutdown(): boolean {
     if (this.state === 'closed') return false;
-    if (this.device.registry.modeSpec(this.mode)?.kind === 'config' && this.configChanged) {
-      this.device.markDirty('config');
-      this.configChanged = false;
-    }
+    if (this.device.registry.modeSpec(this.mode)?.kind === 'config') this.leftConfig();
     this.state = 'closed';
     this.timeoutTimer?.cancel();
     const a = this.askCtl;

@@ -15,11 +15,12 @@
  *    ascending `order` (ties: registration order); the writer (`sim/config/writer.ts`) offers
  *    `line`, lazy `frame`/`endFrame` (the header prints only if the body printed something,
  *    like FRR's vty_frame) and `bang` (`!`). The core's orders:
- *        100 version/service   200 hostname   300 boot markers   400 logging + enable
+ *        100 version/service   200 hostname   300 boot markers   400 logging  410 enable
  *        500 aaa               600 ip cef / domain               700 (free: pki trustpoints
  *        700, certificate chains 750)         800 username       900 interfaces
- *        1000 ip forward/http  1100 control-plane                1200 banner
- *        1300 lines            1400 ntp
+ *        1000 ip forward/http  1100 (free: control-plane)        1200 banner
+ *        1300 lines            1400 ntp         (then `end`)
+ *    A section ends its block with `w.bang()` when IOS prints a `!` after it.
  *    `render` receives `{ state, device, target }` where target is 'running' | 'startup' (PKI
  *    prints certificate hex in running-config and `nvram:` references in startup).
  * 4. **State** (`initState`): returns the feature's slice, stored in `state.ext[id]` and rebuilt

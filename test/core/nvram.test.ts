@@ -249,3 +249,35 @@ describe('persistence', () => {
     expect(priv).toEqual({});
   });
 });
+
+describe('merging NVRAM into running-config', () => {
+  it('copy startup-config running-config and configure memory merge, mark dirty, log CONFIG_I from memory', async () => {
+    const { device } = await makeDevice({ startupConfig: BASE + 'ntp server 192.0.2.5\n' });
+    const t = await term(device);
+    expect((await t.cmd('show startup-config')).split('\n').slice(1, 4)).toEqual([`Using ${Buffer.byteLength(device.startupText()!)} out of 196600 bytes`, '!', 'version 12.4']);
+    await t.cmd('conf t');
+    await t.cmd('no ntp server 192.0.2.5');
+    await t.cmd('end');
+    await t.cmd('write memory');
+    await t.cmd('conf t');
+    await t.cmd('ntp server 192.0.2.6');
+    await t.cmd('end');
+    expect(await t.cmd('copy startup-config running-config')).toBe('copy startup-config running-config\nDestination filename [running-config]? ');
+    const out = await t.cmd('');
+    expect(out).toMatch(/^\n\d+ bytes copied in 0\.124 secs \(\d+ bytes\/sec\)\nR1#$/);
+    expect(device.state.ntpServers.map((n) => n.addr)).toEqual(['192.0.2.6']);
+    expect(device.config.dirty).toBe(true);
+    await t.cmd('configure memory');
+    expect(await t.cmd('show logging | include from memory')).toContain('%SYS-5-CONFIG_I: Configured from memory by admin on vty0 (10.0.0.9)');
+  });
+
+  it('a session that drops inside config mode still ends its config session', async () => {
+    const { device } = await makeDevice({ startupConfig: BASE });
+    const t = await term(device);
+    await t.cmd('conf t');
+    await t.cmd('hostname Gone');
+    t.session.close();
+    expect(device.config.dirty).toBe(true);
+    expect(device.syslog.entries().at(-1)!.text).toContain('%SYS-5-CONFIG_I: Configured from console by admin on vty0');
+  });
+});
