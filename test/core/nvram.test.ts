@@ -239,14 +239,15 @@ describe('persistence', () => {
     expect(await t.cmd('show privilege')).toContain('Current privilege level is 15');
   });
 
-  it('private NVRAM data of a feature round-trips through write memory and boot', async () => {
+  it('private-config.json holds one entry per feature with private NVRAM data', async () => {
     const dir = tmpDir();
     const w = new World({ seed: 5, stateDir: dir });
     const d = w.addDevice({ name: 'R1', startupConfig: BASE });
     await d.boot();
     d.saveToNvram('console');
-    const priv = JSON.parse(fs.readFileSync(path.join(dir, 'R1', 'nvram', 'private-config.json'), 'utf8')) as object;
-    expect(priv).toEqual({});
+    const priv = JSON.parse(fs.readFileSync(path.join(dir, 'R1', 'nvram', 'private-config.json'), 'utf8')) as Record<string, unknown>;
+    const withPrivate = d.registry.features.filter((f) => f.privateNvram).map((f) => f.id);
+    expect(Object.keys(priv).sort()).toEqual(withPrivate.sort());
   });
 });
 
