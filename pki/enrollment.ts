@@ -140,6 +140,8 @@ export interface Inflight {
   /** Generation token: outcomes of cancelled/older attempts are dropped. */
   gen: number;
   timer?: { cancel(): void };
+  /** Wall time of the next poll/resend (for `show crypto pki timers`). */
+  nextAt?: number;
   /** Auto-enroll attempt failed: waiting for back-off before resuming. */
   suspendedUntil?: number;
   /** Waiting for an asynchronous key generation. */
@@ -604,6 +606,7 @@ export class EnrollmentEngine {
     }
     inf.timer?.cancel();
     const at = this.ports.wallNow() + retryPeriodMs(tp.cfg);
+    inf.nextAt = at;
     const gen = inf.gen;
     inf.timer = this.ports.atWall(at, `pki.${why === 'pending' ? 'poll' : 'retry'} ${tp.cfg.name}`, () => {
       if (tp.rt.inflight !== inf || inf.gen !== gen) return;

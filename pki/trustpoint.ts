@@ -34,7 +34,7 @@ export interface TrustpointConfig {
   serialNumber?: 'include' | 'none';
   fqdn?: string;
   ipAddress?: IpAddressSetting;
-  /** Challenge password (plain text; rendered as `password 7 …`). */
+  /** Challenge password (plain text; the running-config writer renders it as `password 7 …`). */
   password?: string;
   subjectName?: string;
   /** `revocation-check` methods in the order typed; undefined = default (crl, not printed). */
@@ -83,36 +83,4 @@ export function keyLabelOf(cfg: TrustpointConfig, defaultLabel: string): string 
 /** IOS's default RSA key label: `hostname.domain` (or the bare hostname without a domain). */
 export function defaultKeyLabel(hostname: string, domain: string | undefined): string {
   return domain ? `${hostname}.${domain}` : hostname;
-}
-
-// ------------------------------------------------------------------ Cisco type 7
-
-/** The Vigenère key of Cisco "type 7" passwords (public knowledge, used by every decoder). */
-const XLAT = 'dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87';
-
-/**
- * Encode as `password 7`. IOS picks the salt index at random; the twin derives it from the text
- * so output is deterministic (choice).
- */
-export function type7Encode(plain: string): string {
-  let salt = 0;
-  for (let i = 0; i < plain.length; i++) salt = (salt + plain.charCodeAt(i)) % 16;
-  let out = salt.toString().padStart(2, '0');
-  for (let i = 0; i < plain.length; i++) {
-    const c = plain.charCodeAt(i) ^ XLAT.charCodeAt((salt + i) % XLAT.length);
-    out += c.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
-}
-
-/** Decode a type-7 string; undefined when malformed. */
-export function type7Decode(enc: string): string | undefined {
-  if (!/^\d\d([0-9A-Fa-f]{2})*$/.test(enc)) return undefined;
-  const salt = Number(enc.slice(0, 2));
-  if (salt > 52) return undefined;
-  let out = '';
-  for (let i = 2, j = 0; i < enc.length; i += 2, j++) {
-    out += String.fromCharCode(parseInt(enc.slice(i, i + 2), 16) ^ XLAT.charCodeAt((salt + j) % XLAT.length));
-  }
-  return out;
 }

@@ -11,6 +11,8 @@ import { usersFeature } from './users/index.js';
 import { interfaceFeature } from './interface/index.js';
 import { lineFeature } from './line/index.js';
 import { nvramFeature } from './nvram/index.js';
+import { pkiFeature } from './pki/index.js';
+import { simulationFeature } from './simulation/index.js';
 
 export const FEATURES: Feature[] = [
   execFeature,
@@ -20,6 +22,8 @@ export const FEATURES: Feature[] = [
   interfaceFeature,
   lineFeature,
   nvramFeature,
+  pkiFeature,
+  simulationFeature,
 ];
 
 let shared: Registry | undefined;
