@@ -1,13 +1,12 @@
 #!/usr/bin/python3
 """netmiko 2.4.2 cisco_ios against the twin, the way automation uses it.  Prints JSON.
-Usage: netmiko_client.py PORT HOSTNAME_TO_SET"""
+Usage: netmiko_client.py PORT"""
 import json
 import sys
 
 from netmiko import ConnectHandler
 
 port = int(sys.argv[1])
-new_host = sys.argv[2]
 out = {}
 dev = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=port, username="admin",
                      password="admin", secret="cisco", timeout=20, banner_timeout=20,
@@ -17,9 +16,11 @@ dev.enable()
 out["prompt_enable"] = dev.find_prompt()
 out["show_version"] = dev.send_command("show version")
 out["config_set"] = dev.send_config_set([
-    "hostname " + new_host,
     "ntp server 192.0.2.10",
     "logging buffered 16384",
+    "interface Loopback7",
+    " description set by netmiko",
+    " ip address 192.0.2.7 255.255.255.255",
 ])
 out["show_run"] = dev.send_command("show running-config")
 out["save"] = dev.save_config()
