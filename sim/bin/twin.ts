@@ -14,6 +14,7 @@ import { defaultLab } from '../lab/default.js';
 import { LabError, loadLabFile } from '../lab/load.js';
 import { connectionHelp, startLab, type RunningLab, type WorldFactory } from '../lab/run.js';
 import { isLoopbackHost, type Lab } from '../lab/schema.js';
+import { addScenarioCommands } from './commands.js';
 
 export interface ServeOptions {
   lab?: string;
@@ -124,6 +125,7 @@ export function buildProgram(): Command {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
+  addScenarioCommands(program);
   return program;
 }
 

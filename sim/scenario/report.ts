@@ -1,0 +1,375 @@
+/**
+ * Scenario reports: a self-contained HTML file (inline CSS and SVG, no scripts, no external
+ * resources) and a JSON document, built from RunResults.
+ *
+ * Per scenario: verdict (seed, failure with diff), phases, an SVG timeline per device over
+ * simulated time — certificate validity bars per trustpoint (serial, key label; rollover
+ * certificates dashed) with renewal points, NVRAM writes (write memory / PKI autosave /
+ * NOAUTOSAVE), CA events, IKE attempts (successes and failures), reloads — then the steps and
+ * the transcript of every session.
+ */
+import { MONTHS, isoUtc, p2, toCivil } from '../kernel/clock.js';
+import { plainText } from './expect.js';
+import type { CertSnap } from './probe.js';
+import type { RunResult } from './runner.js';
+import { fmtDuration } from './runner.js';
+
+// ---- timeline model ----------------------------------------------------------------------------
+
+export interface Bar {
+  from: number;
+  to: number;
+  label: string;
+  title: string;
+  cls: string;
+  serial?: string;
+}
+
+export interface Mark {
+  at: number;
+  cls: string;
+  title: string;
+}
+
+export interface Lane {
+  label: string;
+  kind: 'trustpoint' | 'nvram' | 'ca' | 'ike' | 'system' | 'log';
+  bars: Bar[];
+  marks: Mark[];
+}
+
+export interface DeviceTimeline {
+  device: string;
+  lanes: Lane[];
+}
+
+const PKI_MARK: Record<string, { cls: string; what: string }> = {
+  'pki.enroll.start': { cls: 'enroll', what: 'enrollment started' },
+  'pki.request': { cls: 'request', what: 'request sent to CA' },
+  'pki.pending': { cls: 'pending', what: 'CA answered PENDING' },
+  'pki.granted': { cls: 'issued', what: 'certificate granted' },
+  'pki.enrolled': { cls: 'issued', what: 'certificate installed' },
+  'pki.renewed': { cls: 'renewed', what: 'certificate renewed' },
+  'pki.rollover.received': { cls: 'renewed', what: 'rollover certificate received' },
+  'pki.key.generated': { cls: 'key', what: 'key pair generated' },
+  'pki.key.promoted': { cls: 'key', what: 'rollover key promoted' },
+  'pki.key.discarded': { cls: 'fail', what: 'key pair discarded' },
+  'pki.rejected': { cls: 'fail', what: 'request rejected' },
+  'pki.unreachable': { cls: 'fail', what: 'CA unreachable' },
+  'pki.failed': { cls: 'fail', what: 'enrollment failed' },
+  'pki.enroll.error': { cls: 'fail', what: 'enrollment error' },
+  'pki.enroll.send-error': { cls: 'fail', what: 'send error' },
+  'pki.expired': { cls: 'fail', what: 'certificate expired' },
+  'pki.backoff': { cls: 'pending', what: 'retry later' },
+};
+
+function short(data: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'trustpoint' || v === undefined) continue;
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    parts.push(`${k}=${s.length > 60 ? s.slice(0, 57) + '…' : s}`);
+  }
+  return parts.join(' ');
+}
+
+/** Per-device lanes from a run's events, certificate snapshots and CA steps. */
+export function buildTimeline(r: RunResult): DeviceTimeline[] {
+  const out: DeviceTimeline[] = [];
+  const caDevice = r.ca?.device;
+  for (const device of r.devices) {
+    const lanes = new Map<string, Lane>();
+    const lane = (key: string, label: string, kind: Lane['kind']): Lane => {
+      let l = lanes.get(key);
+      if (!l) lanes.set(key, (l = { label, kind, bars: [], marks: [] }));
+      return l;
+    };
+    // certificate bars
+    const certs = r.certs.filter((c) => c.device === device);
+    for (const c of certs) {
+      const l = lane(`tp:${c.trustpoint}`, `trustpoint ${c.trustpoint}`, 'trustpoint');
+      l.bars.push(certBar(c));
+    }
+    for (const e of r.events) {
+      if (e.device !== device) continue;
+      const at = e.wall;
+      const tp = typeof e.data.trustpoint === 'string' ? e.data.trustpoint : undefined;
+      if (e.type === 'nvram.write') {
+        lane('nvram', 'NVRAM', 'nvram').marks.push({ at, cls: 'nvram', title: `${isoUtc(at)} NVRAM written (by ${String(e.data.user ?? '?')})` });
+      } else if (e.type === 'nvram.autosave') {
+        lane('nvram', 'NVRAM', 'nvram').marks.push({ at, cls: 'autosave', title: `${isoUtc(at)} %PKI-6-AUTOSAVE${tp ? ` (${tp})` : ''}` });
+      } else if (e.type === 'pki.noautosave') {
+        lane('nvram', 'NVRAM', 'nvram').marks.push({ at, cls: 'noautosave', title: `${isoUtc(at)} %PKI-4-NOAUTOSAVE: not saved${tp ? ` (${tp})` : ''}` });
+      } else if (e.type === 'nvram.erase') {
+        lane('nvram', 'NVRAM', 'nvram').marks.push({ at, cls: 'fail', title: `${isoUtc(at)} erase startup-config` });
+      } else if (e.type === 'reload' || e.type === 'boot') {
+        lane('sys', 'system', 'system').marks.push({ at, cls: e.type, title: `${isoUtc(at)} ${e.type} ${short(e.data)}` });
+      } else if (/^ike\b|^ike\./.test(e.type)) {
+        const ok = e.data.ok === true || e.data.result === 'ok' || e.data.state === 'established' || e.data.success === true;
+        const failed = e.data.ok === false || e.data.result === 'fail' || e.data.result === 'failed' || e.data.state === 'auth-failed' || e.data.success === false;
+        if (!ok && !failed) continue;
+        const peer = String(e.data.peer ?? e.data.to ?? '');
+        lane(`ike:${peer}`, `IKE ${peer}`.trim(), 'ike').marks.push({ at, cls: ok ? 'ike-ok' : 'ike-fail', title: `${isoUtc(at)} IKE ${ok ? 'ok' : 'FAILED'} ${short(e.data)}` });
+      } else if (e.type.startsWith('pki.') && tp && PKI_MARK[e.type]) {
+        const m = PKI_MARK[e.type]!;
+        const cls = e.type === 'pki.enroll.start' && e.data.renewal ? 'renew' : m.cls;
+        lane(`tp:${tp}`, `trustpoint ${tp}`, 'trustpoint').marks.push({ at, cls, title: `${isoUtc(at)} ${m.what} ${short(e.data)}` });
+      } else if (device === caDevice && (e.type.startsWith('ca.') || e.type.startsWith('pki.ca') || e.type.startsWith('pki.server'))) {
+        lane('ca', 'CA server', 'ca').marks.push({ at, cls: /reject|fail|down/.test(e.type) ? 'fail' : /pending/.test(e.type) ? 'pending' : 'ca', title: `${isoUtc(at)} ${e.type} ${short(e.data)}` });
+      } else if (e.type === 'log') {
+        const text = String(e.data.text ?? '');
+        const m = /%((PKI|CRYPTO|SYS-5-RELOAD)[A-Z0-9_-]*)/.exec(text);
+        if (!m) continue;
+        const cls = /NOAUTOSAVE|FAIL|ERR|REJECT/.test(m[1]!) ? 'log-warn' : 'log';
+        lane('log', 'syslog (PKI)', 'log').marks.push({ at, cls, title: `${isoUtc(at)} ${text.replace(/^.*?%/, '%')}` });
+      }
+    }
+    if (device === caDevice) {
+      for (const s of r.steps) {
+        if (s.kind !== 'ca' || s.status === 'skipped') continue;
+        lane('ca', 'CA server', 'ca').marks.push({ at: s.wallStart, cls: /down|reject/.test(s.label) ? 'fail' : 'ca', title: `${isoUtc(s.wallStart)} ${s.label}` });
+      }
+    }
+    for (const e of r.events) {
+      if (e.type === 'process.restart') lane('sys', 'system', 'system').marks.push({ at: e.wall, cls: 'restart', title: `${isoUtc(e.wall)} process restart` });
+    }
+    const order: Lane['kind'][] = ['trustpoint', 'ca', 'ike', 'nvram', 'log', 'system'];
+    const sorted = [...lanes.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    out.push({ device, lanes: sorted });
+  }
+  return out;
+}
+
+function certBar(c: CertSnap): Bar {
+  const days = Math.round((c.notAfter - c.notBefore) / 86_400_000);
+  return {
+    from: c.notBefore,
+    to: c.notAfter,
+    serial: c.serial,
+    cls: c.role === 'rollover' ? 'cert rollover' : 'cert',
+    label: `SN ${c.serial}${c.keyLabel ? ` · key ${c.keyLabel}` : ''}`,
+    title: `certificate ${c.serial} (${c.role}) valid ${isoUtc(c.notBefore)} → ${isoUtc(c.notAfter)} (${days} days)${c.keyLabel ? `, key ${c.keyLabel}` : ''}`,
+  };
+}
+
+// ---- SVG --------------------------------------------------------------------------------------
+
+const W = 1100;
+const LABEL_W = 170;
+const LANE_H = 26;
+const AXIS_H = 28;
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const TICKS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, 30 * 86_400_000, 91 * 86_400_000, 365 * 86_400_000];
+
+function tickLabel(t: number, step: number): string {
+  const c = toCivil(t);
+  if (step >= 86_400_000) return `${MONTHS[c.month - 1]} ${c.day}${step >= 30 * 86_400_000 || (c.month === 1 && c.day <= 7) ? ` ${c.year}` : ''}`;
+  return `${p2(c.hour)}:${p2(c.minute)}`;
+}
+
+/** SVG timeline of one device over [from, to] (simulated wall ms). */
+export function renderDeviceSvg(tl: DeviceTimeline, from: number, to: number): string {
+  const span = Math.max(1, to - from);
+  const plotW = W - LABEL_W - 10;
+  const x = (t: number) => LABEL_W + Math.round(((Math.min(Math.max(t, from), to) - from) / span) * plotW * 10) / 10;
+  const lanes = tl.lanes.length ? tl.lanes : [{ label: '(no events)', kind: 'system' as const, bars: [], marks: [] }];
+  const H = AXIS_H + lanes.length * LANE_H + 6;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-device="${esc(tl.device)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="timeline of ${esc(tl.device)}">`);
+  // axis
+  const step = TICKS.find((s) => span / s <= 10) ?? 365 * 86_400_000;
+  const first = Math.ceil(from / step) * step;
+  parts.push(`<line class="axis" x1="${LABEL_W}" y1="${AXIS_H - 6}" x2="${W - 10}" y2="${AXIS_H - 6}"/>`);
+  for (let t = first; t <= to; t += step) {
+    const xx = x(t);
+    parts.push(`<line class="grid" x1="${xx}" y1="${AXIS_H - 10}" x2="${xx}" y2="${H}"/>`);
+    parts.push(`<text class="tick" x="${xx}" y="${AXIS_H - 13}" text-anchor="middle">${esc(tickLabel(t, step))}</text>`);
+  }
+  lanes.forEach((l, i) => {
+    const y = AXIS_H + i * LANE_H;
+    const mid = y + LANE_H / 2;
+    parts.push(`<g class="lane lane-${l.kind}" data-lane="${esc(l.label)}">`);
+    parts.push(`<rect class="lane-bg${i % 2 ? ' odd' : ''}" x="0" y="${y}" width="${W}" height="${LANE_H}"/>`);
+    parts.push(`<text class="lane-label" x="6" y="${mid + 4}">${esc(l.label)}</text>`);
+    // bars, stacked into two sub-rows when they overlap (rollover)
+    const rows: number[] = [];
+    for (const b of [...l.bars].sort((a, c) => a.from - c.from)) {
+      let row = rows.findIndex((end) => end <= b.from);
+      if (row < 0) {
+        row = rows.length;
+        rows.push(b.to);
+      } else rows[row] = b.to;
+      const sub = Math.min(row, 1);
+      const bh = 9;
+      const by = y + 3 + sub * (bh + 3);
+      const x1 = x(b.from);
+      const x2 = Math.max(x1 + 2, x(b.to));
+      const clipped = b.to > to ? ' clipped' : '';
+      parts.push(
+        `<g class="bar-g"><title>${esc(b.title)}</title><rect class="bar ${b.cls}${clipped}" data-kind="cert-bar"${b.serial ? ` data-serial="${esc(b.serial)}"` : ''} x="${x1}" y="${by}" width="${Math.round((x2 - x1) * 10) / 10}" height="${bh}" rx="2"/>` +
+          (x2 - x1 > 60 ? `<text class="bar-label" x="${x1 + 4}" y="${by + 8}">${esc(b.label)}</text>` : '') +
+          `</g>`,
+      );
+    }
+    for (const m of l.marks) {
+      const xx = x(m.at);
+      if (m.cls.startsWith('ike')) {
+        parts.push(`<line class="mark ${m.cls}" data-kind="${m.cls}" x1="${xx}" y1="${y + 5}" x2="${xx}" y2="${y + LANE_H - 5}"><title>${esc(m.title)}</title></line>`);
+      } else if (l.kind === 'trustpoint') {
+        parts.push(`<path class="mark ${m.cls}" data-kind="${m.cls}" d="M${xx} ${y + LANE_H - 2} l-4 -6 h8 z"><title>${esc(m.title)}</title></path>`);
+      } else {
+        parts.push(`<circle class="mark ${m.cls}" data-kind="${m.cls}" cx="${xx}" cy="${mid}" r="4"><title>${esc(m.title)}</title></circle>`);
+      }
+    }
+    parts.push('</g>');
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+// ---- HTML -------------------------------------------------------------------------------------
+
+const CSS = `
+body{font:14px/1.4 system-ui,-apple-system,Segoe UI,sans-serif;margin:20px;color:#1b1f24;background:#fff}
+h1{font-size:22px;margin:0 0 12px}h2{font-size:18px;margin:28px 0 6px;border-top:1px solid #ddd;padding-top:14px}
+h3{font-size:15px;margin:16px 0 4px}
+.ok{color:#116329}.fail{color:#b42318}.verdict{font-weight:700}
+.summary td,.summary th,.steps td,.steps th{padding:2px 8px;text-align:left;vertical-align:top}
+.steps{border-collapse:collapse;font-size:12px}.steps tr:nth-child(even){background:#f6f8fa}
+.steps .failed{background:#fde8e8}.steps .skipped{color:#888}
+pre{background:#0d1117;color:#e6edf3;padding:10px;overflow:auto;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace;max-height:480px}
+pre.diff{background:#fff8f0;color:#1b1f24}
+.failure{border:2px solid #b42318;padding:8px 12px;background:#fff5f5}
+.meta{color:#57606a}
+svg.timeline{display:block;margin:6px 0 14px;border:1px solid #d0d7de;background:#fff}
+svg .lane-bg{fill:#fff}svg .lane-bg.odd{fill:#f6f8fa}
+svg .lane-label{font:12px ui-monospace,Menlo,monospace;fill:#24292f}
+svg .tick{font:10px sans-serif;fill:#57606a}svg .grid{stroke:#eaeef2}svg .axis{stroke:#8c959f}
+svg .bar.cert{fill:#2da44e;stroke:#1a7f37}svg .bar.cert.rollover{fill:#a5d6a7;stroke:#1a7f37;stroke-dasharray:3 2}
+svg .bar.clipped{stroke-dasharray:0}
+svg .bar-label{font:9px ui-monospace,monospace;fill:#fff;pointer-events:none}
+svg .rollover+.bar-label{fill:#0b3d17}
+svg .mark{stroke-width:1}
+svg .nvram{fill:#0969da}svg .autosave{fill:#1a7f37}svg .noautosave{fill:#d4a72c}
+svg .fail{fill:#cf222e}svg .pending{fill:#d4a72c}svg .issued,svg .renewed{fill:#1a7f37}
+svg .renew,svg .enroll{fill:#8250df}svg .request{fill:#57606a}svg .key{fill:#0969da}
+svg .ca{fill:#6e7781}svg .reload{fill:#cf222e}svg .boot{fill:#57606a}svg .restart{fill:#000}
+svg .log{fill:#8c959f}svg .log-warn{fill:#d4a72c}
+svg .ike-ok{stroke:#2da44e}svg .ike-fail{stroke:#cf222e;stroke-width:2}
+.legend span{display:inline-block;margin-right:14px;font-size:12px}
+.legend i{display:inline-block;width:12px;height:9px;margin-right:4px;vertical-align:middle}
+details{margin:4px 0}
+`;
+
+function legend(): string {
+  const items: [string, string][] = [
+    ['#2da44e', 'certificate validity'],
+    ['#a5d6a7', 'rollover certificate'],
+    ['#8250df', 'renewal / enrollment start'],
+    ['#1a7f37', 'issued / AUTOSAVE'],
+    ['#d4a72c', 'pending / NOAUTOSAVE'],
+    ['#cf222e', 'failure / reload / IKE failure'],
+    ['#0969da', 'NVRAM write / key'],
+  ];
+  return `<div class="legend">${items.map(([c, t]) => `<span><i style="background:${c}"></i>${esc(t)}</span>`).join('')}</div>`;
+}
+
+function scenarioSection(r: RunResult, idx: number): string {
+  const h: string[] = [];
+  const id = `s${idx}`;
+  h.push(`<section class="scenario" id="${id}" data-ok="${r.ok}">`);
+  h.push(`<h2>${esc(r.scenario.name)} — <span class="verdict ${r.ok ? 'ok' : 'fail'}">${r.ok ? 'PASS' : 'FAIL'}</span></h2>`);
+  h.push(
+    `<p class="meta">${esc(r.scenario.file)} · seed ${r.seed} · simulated ${esc(isoUtc(r.startWall))} → ${esc(isoUtc(r.endWall))} (${esc(fmtDuration(r.endWall - r.startWall))}) · ${r.steps.length} steps · ${r.events.length} events${r.restarts ? ` · ${r.restarts} restart(s)` : ''}</p>`,
+  );
+  if (r.scenario.description) h.push(`<p>${esc(r.scenario.description)}</p>`);
+  if (r.failure) {
+    const f = r.failure;
+    h.push(`<div class="failure"><b>Failed</b> in phase <b>${esc(f.phase)}</b> at ${esc(f.where)} (seed ${f.seed})<pre class="diff">${esc(f.message)}</pre>`);
+    if (f.diff) h.push(`<pre class="diff">${esc(f.diff)}</pre>`);
+    if (f.transcriptTail.length) h.push(`<pre>${esc(f.transcriptTail.join('\n'))}</pre>`);
+    h.push('</div>');
+  }
+  if (r.phases.length) {
+    h.push('<h3>Phases</h3><table class="summary"><tr><th>phase</th><th>from</th><th>to</th><th></th></tr>');
+    for (const p of r.phases) h.push(`<tr><td>${esc(p.name)}</td><td>${esc(isoUtc(p.wallStart))}</td><td>${esc(isoUtc(p.wallEnd))}</td><td class="${p.ok ? 'ok' : 'fail'}">${p.ok ? 'ok' : 'FAILED'}</td></tr>`);
+    h.push('</table>');
+  }
+  h.push('<h3>Timeline</h3>', legend());
+  const tl = buildTimeline(r);
+  const from = r.startWall;
+  const to = Math.max(r.endWall, from + 3_600_000);
+  for (const d of tl) {
+    h.push(`<h3>${esc(d.device)}${d.device === r.ca?.device ? ' (CA)' : ''}</h3>`);
+    h.push(renderDeviceSvg(d, from, to));
+  }
+  h.push('<h3>Steps</h3><table class="steps"><tr><th>#</th><th>phase</th><th>sim time</th><th>step</th><th>status</th></tr>');
+  for (const s of r.steps) {
+    h.push(
+      `<tr class="${s.status}"><td>${s.index + 1}</td><td>${esc(s.phase)}</td><td>${esc(isoUtc(s.wallStart).replace('.000Z', 'Z'))}</td><td>${esc(s.label)}${s.detail && s.status === 'failed' ? `<pre class="diff">${esc(s.detail)}</pre>` : ''}</td><td>${s.status}</td></tr>`,
+    );
+  }
+  h.push('</table>');
+  h.push('<h3>Transcript</h3>');
+  for (const s of r.sessions) {
+    const body = `<pre class="transcript" data-session="${esc(s.id)}">${esc(plainText(s.output))}</pre>`;
+    const title = `${esc(s.id)} — ${esc(s.user)}@${esc(s.device)} (${esc(isoUtc(s.openedWall))}${s.closedWall !== undefined ? ` → ${esc(isoUtc(s.closedWall))}` : ''})`;
+    h.push(s.helper ? `<details><summary>${title} (helper)</summary>${body}</details>` : `<h4>${title}</h4>${body}`);
+  }
+  h.push('</section>');
+  return h.join('\n');
+}
+
+/** The self-contained HTML report for one or more runs. */
+export function renderHtml(results: RunResult[], title = 'Router Twin scenario report'): string {
+  const pass = results.filter((r) => r.ok).length;
+  const h: string[] = [];
+  h.push('<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', `<title>${esc(title)}</title>`, `<style>${CSS}</style></head><body>`);
+  h.push(`<h1>${esc(title)}</h1>`);
+  h.push(`<p class="verdict ${pass === results.length ? 'ok' : 'fail'}">${pass} of ${results.length} scenario(s) passed</p>`);
+  h.push('<table class="summary"><tr><th>scenario</th><th>result</th><th>seed</th><th>simulated</th></tr>');
+  results.forEach((r, i) => {
+    h.push(`<tr><td><a href="#s${i}">${esc(r.scenario.name)}</a></td><td class="${r.ok ? 'ok' : 'fail'}">${r.ok ? 'PASS' : 'FAIL'}</td><td>${r.seed}</td><td>${esc(fmtDuration(r.endWall - r.startWall))}</td></tr>`);
+  });
+  h.push('</table>');
+  results.forEach((r, i) => h.push(scenarioSection(r, i)));
+  h.push('</body></html>');
+  return h.join('\n') + '\n';
+}
+
+/** JSON report (stable field order; transcripts as plain text). */
+export function reportJson(results: RunResult[]): Record<string, unknown> {
+  return {
+    format: 'router-twin-scenario-report/1',
+    passed: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    scenarios: results.map((r) => ({
+      name: r.scenario.name,
+      file: r.scenario.file,
+      ok: r.ok,
+      seed: r.seed,
+      start: isoUtc(r.startWall),
+      end: isoUtc(r.endWall),
+      restarts: r.restarts,
+      failure: r.failure ?? null,
+      phases: r.phases.map((p) => ({ name: p.name, start: isoUtc(p.wallStart), end: isoUtc(p.wallEnd), ok: p.ok })),
+      steps: r.steps.map((s) => ({ index: s.index, where: s.where, phase: s.phase, label: s.label, at: isoUtc(s.wallStart), status: s.status, ...(s.detail ? { detail: s.detail } : {}) })),
+      timeline: buildTimeline(r).map((d) => ({
+        device: d.device,
+        lanes: d.lanes.map((l) => ({
+          label: l.label,
+          kind: l.kind,
+          bars: l.bars.map((b) => ({ from: isoUtc(b.from), to: isoUtc(b.to), label: b.label, serial: b.serial ?? null, cls: b.cls })),
+          marks: l.marks.map((m) => ({ at: isoUtc(m.at), cls: m.cls, title: m.title })),
+        })),
+      })),
+      certificates: r.certs.map((c) => ({ ...c, notBefore: isoUtc(c.notBefore), notAfter: isoUtc(c.notAfter), seenAt: isoUtc(c.seenAt) })),
+      events: r.events.map((e) => ({ at: isoUtc(e.wall), device: e.device ?? null, type: e.type, data: e.data })),
+      transcripts: r.sessions.map((s) => ({ session: s.id, device: s.device, user: s.user, helper: s.helper, text: plainText(s.output) })),
+    })),
+  };
+}
