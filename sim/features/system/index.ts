@@ -93,7 +93,7 @@ const handlers: Record<string, Handler> = {
       ctx.error('Invalid encrypted password');
       return;
     }
-    ctx.state.enablePassword = p;
+    ctx.state.enablePassword = p.type === 0 && ctx.state.servicePasswordEncryption ? { type: 7, text: type7Encode(p.text, ctx.device.saltRng().int(0, 15)) } : p;
   },
   'system.service-timestamps'(ctx) {
     const a = ctx.args;

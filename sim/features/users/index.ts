@@ -4,8 +4,8 @@
  */
 import { USER_COMMANDS } from '../../../cli-grammar/ios/users.js';
 import type { Feature, Handler, Section } from '../../device/feature.js';
-import { newSalt } from '../../config/md5crypt.js';
-import { displayPassword, parsePassword, parseSecret } from '../system/index.js';
+import { newSalt, type7Encode } from '../../config/md5crypt.js';
+import { parsePassword, parseSecret } from '../system/index.js';
 
 const BAD_SECRET = [
   'ERROR: The secret you entered is not a valid encrypted secret.',
@@ -39,7 +39,8 @@ const handlers: Record<string, Handler> = {
         ctx.error('Invalid encrypted password');
         return;
       }
-      next.password = p;
+      // With `service password-encryption` new clear-text passwords are stored as type 7.
+      next.password = p.type === 0 && ctx.state.servicePasswordEncryption ? { type: 7, text: type7Encode(p.text, ctx.device.saltRng().int(0, 15)) } : p;
       delete next.secret;
       delete next.nopassword;
     } else if (ctx.args.nopassword === true) {
@@ -65,7 +66,6 @@ const sections: Section[] = [
         w.line(s);
       }
       if (state.users.size) w.bang();
-      void displayPassword;
     },
   },
 ];
