@@ -344,7 +344,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
         a.buf = a.buf.slice(0, -1);
         if (a.echo) this.emit('\b \b');
       }
-    } else if (key.length === 1 && key >= ' ' && a.buf.length < MAX_LINE) {
+    } else if (key.length === 1 && key >= ' ' && !(key >= '\x7f' && key <= '\x9f') && key !== '\ufffd' && a.buf.length < MAX_LINE) {
       a.buf += key;
       if (a.echo) this.emit(key);
     }
