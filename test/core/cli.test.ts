@@ -379,3 +379,28 @@ describe('config commands', () => {
     expect(t2.all()).toBe('\r\n\r\nLine one\r\nLine two\r\n\r\nR1#');
   });
 });
+
+describe('robustness', () => {
+  it('seeded random keystrokes never throw, hang or wedge the session', async () => {
+    const { Rng } = await import('../../sim/kernel/rng.js');
+    const rng = new Rng(77);
+    const { device } = await makeDevice({ startupConfig: BASE });
+    const t = await term(device, { rows: 10 });
+    const alphabet = ['a', 'e', 'i', 's', 'h', 'o', 'w', ' ', '?', '\t', '\r', '\n', '\x7f', '\x01', '\x05', '\x15', '\x17', '\x0b', '\x1b[A', '\x1b[B', '\x1b[C', '\x1b[D', '\x1b', '|', '0', '1', '.', '\x00', '\xff', 'q', 'c', 'n', 'f', 't'];
+    for (let i = 0; i < 300; i++) {
+      let chunk = '';
+      const n = rng.int(1, 12);
+      for (let j = 0; j < n; j++) chunk += alphabet[rng.int(0, alphabet.length - 1)];
+      await t.type(chunk);
+      if (t.closed() !== undefined) break;
+    }
+    if (t.closed() === undefined) {
+      await t.type('\x03\x03\x15');
+      await t.type('\r');
+      const out = await t.type('show privilege\r');
+      expect(out).toContain('Current privilege level is 15');
+    }
+    const t2 = await term(device);
+    expect(await t2.cmd('show privilege')).toBe('show privilege\nCurrent privilege level is 15\nR1#');
+  });
+});
