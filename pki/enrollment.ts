@@ -167,6 +167,9 @@ export function newRuntime(): TrustpointRuntime {
 /** Earliest auto renewal after issuance (command reference: about 3 minutes so rollover can work, RECALLED). */
 export const MIN_RENEW_AFTER_ISSUE_MS = 3 * MS_MINUTE;
 
+/** A renewal is signed with the current certificate only if it stays valid this long. */
+export const SIGNER_MARGIN_MS = MS_MINUTE;
+
 /** Default modulus of keys generated at enrollment when `rsakeypair` gives no size (choice: 1024; old images used 512). */
 export const DEFAULT_ENROLL_KEY_BITS = 1024;
 
@@ -468,7 +471,9 @@ export class EnrollmentEngine {
     const want = usage === 'encryption' ? 'signature' : usage;
     for (const id of tp.certs.ids) {
       if (id.usage !== want && !(want === 'signature' && id.usage === 'general')) continue;
-      if (now < id.cert.notBefore || now > id.cert.notAfter) continue;
+      // A certificate about to expire cannot sign a renewal the CA will check a moment later:
+      // then the request goes out as an initial enrollment (self-signed, challenge password).
+      if (now < id.cert.notBefore || now + SIGNER_MARGIN_MS > id.cert.notAfter) continue;
       const k = this.keys.byFingerprint(id.cert.spkiSha1Hex);
       if (k) return { cert: id.cert, key: k.pair };
     }

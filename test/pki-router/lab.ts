@@ -17,6 +17,8 @@ export const CA_CONFIG = [
   ' grant auto',
   ' lifetime certificate 365',
   ' lifetime ca-certificate 7305',
+  'line vty 0 4',
+  ' exec-timeout 0 0',
   'end',
 ].join('\n');
 
@@ -26,6 +28,8 @@ export const R1_CONFIG = [
   'interface FastEthernet0/0',
   ' ip address 10.0.0.2 255.255.255.0',
   ' no shutdown',
+  'line vty 0 4',
+  ' exec-timeout 0 0',
   'end',
 ].join('\n');
 
@@ -52,5 +56,50 @@ export async function lab(o: { seed?: number; stateDir?: string; r1Config?: stri
 export async function lines(t: Term, ls: string[]): Promise<string> {
   let out = '';
   for (const l of ls) out += await t.cmd(l);
+  return out;
+}
+
+import type { WorldEvent } from '../../sim/world/events.js';
+
+/** Collect every world event (the determinism log and assertions). */
+export function recordEvents(world: World): WorldEvent[] {
+  const out: WorldEvent[] = [];
+  world.events.on('*', (e) => out.push(e));
+  return out;
+}
+
+/** Syslog texts a device produced (from world events). */
+export function logsOf(events: readonly WorldEvent[], device: string): string[] {
+  return events.filter((e) => e.type === 'log' && e.device === device).map((e) => String(e.data.text));
+}
+
+/**
+ * Configure trustpoint `tp` on the terminal's device against the lab CA, authenticate it,
+ * and (unless `enroll: false`) wait for auto-enrollment; then `write memory`.
+ */
+export async function setupTrustpoint(
+  t: Term,
+  o: { tp?: string; autoEnroll?: string; label?: string; extra?: string[]; save?: boolean; manualEnroll?: boolean } = {},
+): Promise<string> {
+  const tp = o.tp ?? 'TP';
+  let out = await lines(t, [
+    'configure terminal',
+    `crypto pki trustpoint ${tp}`,
+    'enrollment url http://10.0.0.1:80',
+    'subject-name CN=R1,O=Twin',
+    'serial-number none',
+    'ip-address none',
+    'password s3cret',
+    `rsakeypair ${o.label ?? tp} 1024`,
+    ...(o.extra ?? []),
+    ...(o.autoEnroll !== undefined ? [`auto-enroll ${o.autoEnroll}`.trim()] : []),
+    'exit',
+    `crypto pki authenticate ${tp}`,
+    'yes',
+  ]);
+  if (o.manualEnroll) out += await lines(t, [`crypto pki enroll ${tp}`, 'yes']);
+  out += await t.cmd('end');
+  t.world.advance(2000);
+  if (o.save !== false) out += await t.cmd('write memory');
   return out;
 }
