@@ -3,6 +3,17 @@
  * clock (world time + offset), CLI sessions and config metadata (dirty flag, last change).
  * Implements DeviceApi (sim/contracts.ts) for transports; features reach it through
  * HandlerContext.device. See sim/device/feature.ts for the extension API.
+ *
+ * Choices (documented deviations / RECALLED details):
+ *  - Wall clock: starts at the lab epoch (world time 0), not at IOS's `Mar 1 1993`; it is
+ *    non-authoritative (`*`) until `clock set`. A reload keeps the time (the 2811 has a
+ *    calendar) but makes it non-authoritative again (no `clock calendar-valid`). A process
+ *    restart is a power cycle: the offset starts again from the lab's `clockOffsetMs`.
+ *  - Line numbers (`show users`): con 0 = 0, aux 0 = 1, vty N = 2 + N (INFERRED for a 2811
+ *    without async modules).
+ *  - Ports: without a startup-config physical ports are `shutdown`; with one, a port is up
+ *    unless its section says `shutdown`. FastEthernet/Loopback come up/up, Serial down/down
+ *    (no cabling is simulated).
  */
 import * as path from 'node:path';
 import type { CliSession, DeviceApi, ExecResult, SessionOptions } from '../contracts.js';
