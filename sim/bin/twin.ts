@@ -2,10 +2,11 @@
 /**
  * `twin` — run Router Twin labs.
  *
- *   twin serve [--lab FILE] [--state-dir DIR] [--host 127.0.0.1] [--ssh-port 2222] [--seed N] [--rate FACTOR]
+ *   twin serve [--lab FILE] [--state-dir DIR] [--host 127.0.0.1] [--ssh-port 2222] [--scep-port 8080]
+ *              [--seed N] [--rate FACTOR]
  *
  * Without --lab the built-in lab runs: R1 on 127.0.0.1:2222 (admin/admin, enable secret cisco)
- * and a CA router on 2223. Errors are one clear line on stderr and a non-zero exit.
+ * and a CA router on 2223 (certificate server, SCEP on http://127.0.0.1:8080). Errors are one clear line on stderr and a non-zero exit.
  * SIGINT / SIGTERM close every listener and exit 0.
  */
 import { resolve } from 'node:path';
@@ -21,6 +22,7 @@ export interface ServeOptions {
   stateDir: string;
   host?: string;
   sshPort?: number;
+  scepPort?: number;
   seed?: number;
   rate?: number;
   verbose?: boolean;
@@ -61,6 +63,15 @@ export function applyOverrides(lab: Lab, o: ServeOptions): Lab {
       d.ssh.port = port;
     }
   });
+  if (o.scepPort !== undefined) {
+    let i = 0;
+    for (const d of out.devices) {
+      if (!d.scep) continue;
+      const port = o.scepPort + i++;
+      if (port > 65535) throw new Error(`--scep-port ${o.scepPort}: not enough ports`);
+      d.scep = { ...d.scep, port };
+    }
+  }
   return out;
 }
 
@@ -95,6 +106,7 @@ export function buildProgram(): Command {
     .option('--state-dir <dir>', 'where NVRAM and SSH host keys are kept', './.twin')
     .addOption(new Option('--host <addr>', 'loopback address to listen on (default: per lab, 127.0.0.1)').argParser(parseHost))
     .addOption(new Option('--ssh-port <port>', 'SSH port of the first device; the others follow (default 2222)').argParser(parsePort))
+    .addOption(new Option('--scep-port <port>', 'SCEP HTTP port of the CA device(s) (default: per lab, 8080)').argParser(parsePort))
     .addOption(new Option('--seed <n>', 'world seed (overrides the lab)').argParser(parseSeed))
     .addOption(new Option('--rate <factor>', 'simulated seconds per real second (overrides the lab)').argParser(parseRate))
     .option('-v, --verbose', 'log transport diagnostics to stderr')

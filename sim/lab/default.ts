@@ -1,7 +1,7 @@
 /**
  * The built-in lab `twin serve` runs without --lab: router R1 (ssh -p 2222 admin@127.0.0.1,
  * password admin, privilege 1 → `R1>`, `enable secret cisco`) and a CA router on 2223 whose
- * SCEP server is http://127.0.0.1:8080 (wired when the core's CA feature is available).
+ * certificate server (`crypto pki server CA`, grant auto) answers SCEP on http://127.0.0.1:8080.
  */
 import type { Lab, LabDevice } from './schema.js';
 
@@ -10,7 +10,26 @@ export const DEFAULT_SCEP_PORT = 8080;
 /** Simulated wall clock at start of the default lab: 2026-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH = 1_767_225_600_000;
 
-export function routerStartupConfig(hostname: string, user = 'admin', password = 'admin', privilege = 1, secret = 'cisco'): string {
+/** The certificate server block of the lab CA (IOS `crypto pki server`, running at boot). */
+export function caServerConfig(name = 'CA'): string[] {
+  return [
+    `crypto pki server ${name}`,
+    ' issuer-name CN=TwinLab CA,O=Router Twin',
+    ' grant auto',
+    ' lifetime certificate 365',
+    ' lifetime ca-certificate 3650',
+    '!',
+  ];
+}
+
+export function routerStartupConfig(
+  hostname: string,
+  user = 'admin',
+  password = 'admin',
+  privilege = 1,
+  secret = 'cisco',
+  extra: { httpServer?: boolean; blocks?: string[] } = {},
+): string {
   return [
     '!',
     'version 12.4',
@@ -47,8 +66,9 @@ export function routerStartupConfig(hostname: string, user = 'admin', password =
     '!',
     'ip forward-protocol nd',
     '!',
-    'no ip http server',
+    extra.httpServer ? 'ip http server' : 'no ip http server',
     '!',
+    ...(extra.blocks ?? []),
     'line con 0',
     'line aux 0',
     'line vty 0 4',
@@ -76,8 +96,8 @@ export function defaultLab(): Lab {
     ssh: { host: '127.0.0.1', port: DEFAULT_SSH_PORT + 1 },
     login,
     enableSecret: 'cisco',
-    startupConfig: routerStartupConfig('CA'),
-    // TODO(pki): served once the core exposes the CA/SCEP HTTP front end.
+    startupConfig: routerStartupConfig('CA', 'admin', 'admin', 1, 'cisco', { httpServer: true, blocks: caServerConfig('CA') }),
+    // SCEP of the certificate server: in-process for lab routers, real HTTP for outside clients
     scep: { host: '127.0.0.1', port: DEFAULT_SCEP_PORT },
   };
   return { name: 'default', seed: 1, epoch: DEFAULT_EPOCH, rate: 1, devices: [r1, ca] };
