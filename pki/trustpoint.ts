@@ -36,6 +36,8 @@ export interface TrustpointConfig {
   ipAddress?: IpAddressSetting;
   /** Challenge password (plain text; the running-config writer renders it as `password 7 …`). */
   password?: string;
+  /** The `password 7 …` text when it was typed that way (kept verbatim, as IOS shows it). */
+  password7?: string;
   subjectName?: string;
   /** `revocation-check` methods in the order typed; undefined = default (crl, not printed). */
   revocationCheck?: ('none' | 'crl' | 'ocsp')[];

@@ -162,6 +162,7 @@ export const trustpointHandlers: Record<string, Handler> = {
   'pki.tp.password'(ctx) {
     const tp = tpOf(ctx);
     if (!tp) return;
+    delete tp.cfg.password7;
     if (ctx.negated) {
       delete tp.cfg.password;
       return;
@@ -175,6 +176,7 @@ export const trustpointHandlers: Record<string, Handler> = {
         return;
       }
       tp.cfg.password = plain;
+      tp.cfg.password7 = m[2]!.trim().toUpperCase();
     } else tp.cfg.password = m ? m[2]! : raw;
   },
   'pki.tp.rsakeypair'(ctx) {

@@ -40,7 +40,7 @@ export function trustpointLines(tp: Trustpoint): string[] {
     const a = c.ipAddress;
     out.push(` ip-address ${a.kind === 'none' ? 'none' : a.kind === 'address' ? a.addr : a.name}`);
   }
-  if (c.password !== undefined) out.push(` password 7 ${type7(c.password)}`);
+  if (c.password !== undefined) out.push(` password 7 ${c.password7 ?? type7(c.password)}`);
   if (c.subjectName !== undefined) out.push(c.subjectName ? ` subject-name ${c.subjectName}` : ' subject-name');
   if (c.revocationCheck) out.push(` revocation-check ${c.revocationCheck.join(' ')}`);
   if (c.rsakeypair) {
