@@ -78,7 +78,10 @@ export function engineOf(device: Device): EnrollmentEngine {
     keys: () => pkiState(device).keys,
     newKey: (bits, done) => newKeyPair(device, bits, done),
     log: (m) => pkiLog(device, m),
-    emit: (e) => device.emit(e.type, { ...e }),
+    emit: (e) => {
+      const { type, ...data } = e;
+      device.emit(type, data);
+    },
     configModified: () => device.isModified(),
     markConfigModified: () => device.markSystemChange('console'),
     writeNvram: () => device.saveToNvram('console'),
