@@ -9,4 +9,5 @@ export const SECTIONS: { name: string; load: () => Promise<{ default: BenchSecti
   { name: 'login', load: () => import('./login.bench.js') },
   { name: 'cli', load: () => import('./cli.bench.js') },
   { name: 'scale', load: () => import('./scale.bench.js') },
+  { name: 'rollover', load: () => import('./rollover.bench.js') },
 ];
