@@ -29,31 +29,6 @@ export function parseSeedArg(v: string): number {
   return Number(v);
 }
 
-/** JSON-safe copy: Buffers as hex, Maps as objects, bigints as strings, cycles cut. */
-export function jsonSafe(v: unknown): unknown {
-  const seen = new WeakSet<object>();
-  const walk = (x: unknown, depth: number): unknown => {
-    if (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return x;
-    if (typeof x === 'bigint') return x.toString();
-    if (typeof x !== 'object') return undefined;
-    if (Buffer.isBuffer(x) || x instanceof Uint8Array) {
-      const hex = Buffer.from(x).toString('hex');
-      return hex.length > 80 ? `${hex.slice(0, 80)}…(${x.length} bytes)` : hex;
-    }
-    if (seen.has(x) || depth > 12) return '[…]';
-    seen.add(x);
-    if (Array.isArray(x)) return x.map((y) => walk(y, depth + 1));
-    if (x instanceof Map) return Object.fromEntries([...x].map(([k, y]) => [String(k), walk(y, depth + 1)]));
-    const o: Record<string, unknown> = {};
-    for (const [k, y] of Object.entries(x)) {
-      const w = walk(y, depth + 1);
-      if (w !== undefined) o[k] = w;
-    }
-    return o;
-  };
-  return walk(v, 0);
-}
-
 export async function play(files: string[], o: PlayOptions): Promise<number> {
   const err = (s: string) => process.stderr.write(s);
   const out = (s: string) => (o.json === true ? err(s) : process.stdout.write(s));
@@ -109,7 +84,7 @@ export async function play(files: string[], o: PlayOptions): Promise<number> {
     out(`report: ${path}\n`);
   }
   if (o.json !== undefined && o.json !== false) {
-    const text = JSON.stringify(jsonSafe(reportJson(results)), null, 1) + '\n';
+    const text = JSON.stringify(reportJson(results), null, 1) + '\n';
     if (o.json === true) process.stdout.write(text);
     else {
       const path = resolve(o.json);

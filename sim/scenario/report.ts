@@ -114,7 +114,7 @@ export function buildTimeline(r: RunResult): DeviceTimeline[] {
         const m = PKI_MARK[e.type]!;
         const cls = e.type === 'pki.enroll.start' && e.data.renewal ? 'renew' : m.cls;
         lane(`tp:${tp}`, `trustpoint ${tp}`, 'trustpoint').marks.push({ at, cls, title: `${isoUtc(at)} ${m.what} ${short(e.data)}` });
-      } else if (device === caDevice && (e.type.startsWith('ca.') || e.type.startsWith('pki.ca') || e.type.startsWith('pki.server'))) {
+      } else if (device === caDevice && (e.type.startsWith('ca.') || e.type.startsWith('pki.ca') || e.type.startsWith('pki.cs') || e.type.startsWith('pki.server'))) {
         lane('ca', 'CA server', 'ca').marks.push({ at, cls: /reject|fail|down/.test(e.type) ? 'fail' : /pending/.test(e.type) ? 'pending' : 'ca', title: `${isoUtc(at)} ${e.type} ${short(e.data)}` });
       } else if (e.type === 'log') {
         const text = String(e.data.text ?? '');
@@ -231,6 +231,39 @@ export function renderDeviceSvg(tl: DeviceTimeline, from: number, to: number): s
   return parts.join('');
 }
 
+/** End of the time axis: the run's end, stretched to show whole certificate bars (≤ 2× the run). */
+export function timelineEnd(r: RunResult): number {
+  const span = Math.max(3_600_000, r.endWall - r.startWall);
+  let end = r.startWall + span;
+  for (const c of r.certs) if (c.notAfter > end && c.notAfter - r.startWall <= 2 * span) end = c.notAfter;
+  return end;
+}
+
+/** JSON-safe copy: Buffers as hex, Maps as objects, bigints as strings, cycles cut. */
+export function jsonSafe(v: unknown): unknown {
+  const seen = new WeakSet<object>();
+  const walk = (x: unknown, depth: number): unknown => {
+    if (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return x;
+    if (typeof x === 'bigint') return x.toString();
+    if (typeof x !== 'object') return undefined;
+    if (Buffer.isBuffer(x) || x instanceof Uint8Array) {
+      const hex = Buffer.from(x).toString('hex');
+      return hex.length > 80 ? `${hex.slice(0, 80)}…(${x.length} bytes)` : hex;
+    }
+    if (seen.has(x) || depth > 12) return '[…]';
+    seen.add(x);
+    if (Array.isArray(x)) return x.map((y) => walk(y, depth + 1));
+    if (x instanceof Map) return Object.fromEntries([...x].map(([k, y]) => [String(k), walk(y, depth + 1)]));
+    const o: Record<string, unknown> = {};
+    for (const [k, y] of Object.entries(x)) {
+      const w = walk(y, depth + 1);
+      if (w !== undefined) o[k] = w;
+    }
+    return o;
+  };
+  return walk(v, 0);
+}
+
 // ---- HTML -------------------------------------------------------------------------------------
 
 const CSS = `
@@ -240,7 +273,7 @@ h3{font-size:15px;margin:16px 0 4px}
 .ok{color:#116329}.fail{color:#b42318}.verdict{font-weight:700}
 .summary td,.summary th,.steps td,.steps th{padding:2px 8px;text-align:left;vertical-align:top}
 .steps{border-collapse:collapse;font-size:12px}.steps tr:nth-child(even){background:#f6f8fa}
-.steps .failed{background:#fde8e8}.steps .skipped{color:#888}
+.steps .failed{background:#fde8e8}.steps .skipped{color:#888}.steps td:nth-child(3){white-space:nowrap}
 pre{background:#0d1117;color:#e6edf3;padding:10px;overflow:auto;font:12px/1.35 ui-monospace,Menlo,Consolas,monospace;max-height:480px}
 pre.diff{background:#fff8f0;color:#1b1f24}
 .failure{border:2px solid #b42318;padding:8px 12px;background:#fff5f5}
@@ -302,7 +335,7 @@ function scenarioSection(r: RunResult, idx: number): string {
   h.push('<h3>Timeline</h3>', legend());
   const tl = buildTimeline(r);
   const from = r.startWall;
-  const to = Math.max(r.endWall, from + 3_600_000);
+  const to = timelineEnd(r);
   for (const d of tl) {
     h.push(`<h3>${esc(d.device)}${d.device === r.ca?.device ? ' (CA)' : ''}</h3>`);
     h.push(renderDeviceSvg(d, from, to));
@@ -343,7 +376,7 @@ export function renderHtml(results: RunResult[], title = 'Router Twin scenario r
 
 /** JSON report (stable field order; transcripts as plain text). */
 export function reportJson(results: RunResult[]): Record<string, unknown> {
-  return {
+  return jsonSafe({
     format: 'router-twin-scenario-report/1',
     passed: results.filter((r) => r.ok).length,
     failed: results.filter((r) => !r.ok).length,
@@ -371,5 +404,5 @@ export function reportJson(results: RunResult[]): Record<string, unknown> {
       events: r.events.map((e) => ({ at: isoUtc(e.wall), device: e.device ?? null, type: e.type, data: e.data })),
       transcripts: r.sessions.map((s) => ({ session: s.id, device: s.device, user: s.user, helper: s.helper, text: plainText(s.output) })),
     })),
-  };
+  }) as Record<string, unknown>;
 }
