@@ -11,7 +11,7 @@
  * nothing about commands; everything CLI goes through the CliSession contract.
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel, Session as SshSession } from 'ssh2';
 import type { CliSession, DeviceApi, SessionOptions, WorldApi } from '../contracts.js';
@@ -106,6 +106,9 @@ export class DeviceSshServer {
       (conn, info) => this.onConnection(conn, info.ip),
     );
     this.server.maxConnections = this.opts.maxConnections;
+    // Tune every accepted socket before ssh2 writes its ident (see tuneHandshake).
+    const raw = (this.server as unknown as { _srv?: NetServer })._srv;
+    raw?.prependListener('connection', (sock: Socket) => tuneHandshake(sock));
     this.server.on('error', (e: Error) => this.log(`server error: ${e.message}`));
     device.onReload(() => this.dropAll('reload'));
   }
@@ -479,6 +482,62 @@ export class SshFrontEnd {
     this.servers.clear();
     await Promise.all(all.map((s) => s.close()));
   }
+}
+
+/**
+ * Login latency on loopback is dominated by Nagle + delayed ACK, not by crypto:
+ *  - Nagle off from the first byte (ssh2 itself never calls setNoDelay).
+ *  - ssh2 sends its KEXINIT as soon as the client's ident line arrives. Clients such as
+ *    paramiko (which keep Nagle on) then send their own KEXINIT, receive ours, and send
+ *    KEX_ECDH_INIT while their KEXINIT is still unacknowledged: Nagle holds it until our
+ *    delayed ACK fires (~40 ms per login). Holding our KEXINIT until the client's first
+ *    binary packet starts to arrive lets it carry that ACK. A client that waits for the
+ *    server's KEXINIT first (none of OpenSSH, paramiko, ssh2 does) gets it after `fallbackMs`.
+ * Only bytes the server writes are delayed, never altered; after the handshake's first
+ * exchange the socket is left untouched.
+ */
+export function tuneHandshake(sock: Socket, fallbackMs = 30): void {
+  sock.setNoDelay(true);
+  type WriteArgs = Parameters<Socket['write']>;
+  const own = sock as unknown as { write: (...a: WriteArgs) => boolean };
+  const origWrite = sock.write.bind(sock) as (...a: WriteArgs) => boolean;
+  let writes = 0;
+  let clientPacket = false;
+  let head = '';
+  let held: WriteArgs[] | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const release = () => {
+    clientPacket = true;
+    clearTimeout(timer);
+    timer = undefined;
+    sock.removeListener('data', onData);
+    delete (own as { write?: unknown }).write; // back to Socket.prototype.write
+    const q = held ?? [];
+    held = undefined;
+    for (const args of q) {
+      if (!sock.destroyed) origWrite(...args);
+    }
+  };
+  const onData = (chunk: Buffer) => {
+    if (clientPacket) return;
+    head += chunk.toString('latin1');
+    const nl = head.indexOf('\n');
+    if (nl >= 0 && head.length > nl + 1) release(); // ident line complete + packet bytes
+    else if (head.length > 8192) release(); // not an SSH client: stop interfering
+  };
+  sock.prependListener('data', onData);
+  sock.once('close', () => clearTimeout(timer));
+  own.write = (...args: WriteArgs): boolean => {
+    writes++;
+    if (writes === 1 || clientPacket) return origWrite(...args); // our ident goes at once
+    if (!held) {
+      held = [];
+      timer = setTimeout(release, fallbackMs);
+    }
+    held.push(args);
+    return true;
+  };
 }
 
 export function toCrlf(s: string): string {

@@ -47,6 +47,26 @@ describe('ssh transport (fake session)', () => {
     expect(banner.split('\r\n')[0]).toBe('SSH-2.0-Cisco-1.25');
   });
 
+  it('a client that waits for the server KEXINIT before sending its own still gets it', async () => {
+    const net = await import('node:net');
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      const s = net.connect(p1, '127.0.0.1');
+      let buf = Buffer.alloc(0);
+      s.on('connect', () => s.write('SSH-2.0-patient_client\r\n'));
+      s.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        const nl = buf.indexOf('\n');
+        if (nl >= 0 && buf.length >= nl + 1 + 6) {
+          s.destroy();
+          resolve(buf.subarray(nl + 1));
+        }
+      });
+      s.on('error', reject);
+      setTimeout(() => reject(new Error('no KEXINIT')), 5000);
+    });
+    expect(got[5]).toBe(20); // SSH_MSG_KEXINIT
+  });
+
   it('password login lands at the prompt; each device has its own server', async () => {
     const a = await login({ port: p1 });
     const b = await login({ port: p2 });
