@@ -687,8 +687,10 @@ export class EnrollmentEngine {
     const now = this.ports.wallNow();
     const ids: IdentityCert[] = inf.slots.map((s) => ({ usage: s.usage, cert: s.cert!, installedAt: now }));
     const startAll = Math.max(...ids.map((i) => i.cert.notBefore));
-    if (inf.staged && now < startAll) {
-      // Issued by a CA whose clock is ahead: keep as rollover until it becomes valid.
+    const stillServing = tp.certs.ids.some((i) => now >= i.cert.notBefore && now <= i.cert.notAfter);
+    if ((inf.staged || stillServing) && now < startAll) {
+      // Issued by a CA whose clock is ahead: keep as rollover (the old certificate keeps
+      // serving) until it becomes valid by this router's clock.
       tp.certs.rollover = ids;
       inf.timer?.cancel();
       inf.slots = [];
@@ -704,9 +706,15 @@ export class EnrollmentEngine {
     const name = tp.cfg.name;
     const renewal = !!inf?.renewal || tp.certs.ids.length > 0;
     inf?.timer?.cancel();
-    if (staged && inf) {
-      const promoted = this.keys.promote(inf.targetLabel);
-      if (promoted) this.ports.emit({ type: 'pki.key.promoted', trustpoint: name, label: inf.targetLabel });
+    if (staged) {
+      // The staged key takes the label only if it is the key of the new certificate(s)
+      // (after a reload the request state is gone, the staged key and rollover certs are not).
+      const target = inf?.targetLabel ?? keyLabelOf(tp.cfg, this.ports.identity().defaultKeyLabel());
+      const st = this.keys.get(stagedLabel(target));
+      if (st && ids.some((i) => i.cert.spkiSha1Hex === keyFingerprint(st.main) || (st.enc && i.cert.spkiSha1Hex === keyFingerprint(st.enc)))) {
+        this.keys.promote(target);
+        this.ports.emit({ type: 'pki.key.promoted', trustpoint: name, label: target });
+      }
     }
     const oldSerials = tp.certs.ids.map((i) => i.cert.serialHex);
     tp.certs.ids = ids;

@@ -264,6 +264,12 @@ export function makeCaPort(device: Device): CaClientPort {
             sched.after(SCEP_TIMEOUT_MS, label, () => done({ kind: 'unreachable', reason: 'no answer' }));
             return;
           }
+          if ((res.delayMs ?? 0) >= SCEP_TIMEOUT_MS) {
+            // A CA slower than the router's patience: the router gives up (and retries later;
+            // the CA recognises the resend of the same request).
+            sched.after(SCEP_TIMEOUT_MS, label, () => done({ kind: 'unreachable', reason: 'timeout' }));
+            return;
+          }
           const back = (res.delayMs ?? 0) + latency(net);
           sched.after(back, `${label} ← ${target.device.name}`, () => done(mapFinish(op, { status: res.status, headers: res.headers, body: res.body })));
         });

@@ -59,8 +59,12 @@ function setCfg(ctx: HandlerContext, f: (c: TrustpointConfig) => void): void {
   touch(ctx.device, tp.cfg.name);
 }
 
-function usageOfCert(cfg: TrustpointConfig, cert: CertInfo): CertUsage {
+function usageOfCert(device: Device, cfg: TrustpointConfig, cert: CertInfo): CertUsage {
   if (usagesOf(cfg).length === 1) return 'general';
+  // Usage keys: the key pair the certificate belongs to says which one it is (keys are loaded
+  // from private NVRAM before the startup-config is replayed).
+  const k = pkiState(device).keys.byFingerprint(cert.spkiSha1Hex);
+  if (k && k.usage !== 'general') return k.usage;
   const sig = cert.keyUsage.includes('digitalSignature');
   const enc = cert.keyUsage.includes('keyEncipherment');
   return enc && !sig ? 'encryption' : 'signature';
@@ -72,7 +76,7 @@ function installFromConfig(device: Device, tp: Trustpoint, kind: 'ca' | 'self-si
     tp.certs.ca = cert;
     return;
   }
-  const usage = usageOfCert(tp.cfg, cert);
+  const usage = usageOfCert(device, tp.cfg, cert);
   const ids = tp.certs.ids.filter((i) => i.usage !== usage && i.cert.serialHex !== cert.serialHex);
   const ic: IdentityCert = { usage, cert, installedAt: device.wallNow() };
   tp.certs.ids = [...ids, ic];
