@@ -64,9 +64,17 @@ export function checkHostKey(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A fresh Ed25519 host key in OpenSSH format. ssh2 1.17's generateKeyPairSync('ed25519')
+ * drops a leading zero byte of the public key (about 1 key in 256), producing a file its own
+ * parseKey rejects ("Malformed OpenSSH private key"): such keys are discarded and redrawn.
+ */
 export function generateEd25519HostKey(comment = ''): { private: string; public: string } {
-  const kp = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
-  return { private: kp.private, public: kp.public };
+  for (let i = 0; i < 64; i++) {
+    const kp = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
+    if (checkHostKey(kp.private) === undefined) return { private: kp.private, public: kp.public };
+  }
+  throw new Error('could not generate a usable Ed25519 host key');
 }
 
 /**

@@ -17,7 +17,10 @@ async function measure(n: number, stateDir: string): Promise<ChildResult> {
     cwd: ROOT,
     timeoutMs: 300_000,
   });
-  if (r.code !== 0) throw new Error(`scale child n=${n} failed: ${r.stderr.slice(-400)}`);
+  if (r.code !== 0) {
+    const msg = r.stderr.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 3).join(' | ');
+    throw new Error(`scale child n=${n} failed (${r.code}${r.timedOut ? ', timed out' : ''}): ${msg}`);
+  }
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
