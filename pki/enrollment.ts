@@ -529,9 +529,9 @@ export class EnrollmentEngine {
       this.onOutcome(tp, inf, slot, o);
     });
     if ('error' in r) {
-      // Could not even build the message: treat as a failed send (retry later).
+      // Could not even build the request (bad subject, unusable key): not transient.
       this.ports.emit({ type: 'pki.enroll.send-error', trustpoint: tp.cfg.name, error: r.error });
-      this.scheduleRetry(tp, inf, slot, 'unreachable');
+      this.fail(tp, inf, r.error, false);
       return undefined;
     }
     if (!poll && !slot.md5Hex) {

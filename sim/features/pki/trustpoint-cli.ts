@@ -10,7 +10,7 @@ import { askYesNo } from '../util.js';
 import { type7Decode } from '../../config/md5crypt.js';
 import { newRuntime, type Trustpoint } from '../../../pki/enrollment.js';
 import { emptyCerts, newTrustpointConfig, usagesOf, type CertUsage, type IdentityCert, type TrustpointConfig } from '../../../pki/trustpoint.js';
-import { iosFingerprint, parseCertificate, type CertInfo } from '../../../pki/x509.js';
+import { iosFingerprint, parseCertificate, parseDnString, type CertInfo } from '../../../pki/x509.js';
 import { engineOf } from './runtime.js';
 import { fetchCaCert } from './scep-route.js';
 import { pkiState } from './state.js';
@@ -130,6 +130,16 @@ export const trustpointHandlers: Record<string, Handler> = {
     });
   },
   'pki.tp.subject-name'(ctx) {
+    const dn = typeof ctx.args.dn === 'string' ? ctx.args.dn.trim() : '';
+    if (!ctx.negated && dn) {
+      try {
+        parseDnString(dn);
+      } catch {
+        // CHOICE: refused at the parser like any malformed argument (caret under the name).
+        ctx.invalid(dn);
+        return;
+      }
+    }
     setCfg(ctx, (c) => {
       if (ctx.negated) delete c.subjectName;
       else c.subjectName = typeof ctx.args.dn === 'string' ? ctx.args.dn.trim() : '';
@@ -338,8 +348,9 @@ export const trustpointHandlers: Record<string, Handler> = {
       includeSerial,
       ...(ipAddress ? { ipAddress } : {}),
     });
-    if (!r.ok) {
-      ctx.error(`% Enrollment failed: ${r.error}`);
+    if (!r.ok || (r.fingerprints.length === 0 && !getTp(ctx.device, name)?.rt.inflight)) {
+      // The request could not even be built (CERTRETFAIL is logged by the engine).
+      ctx.error('% Certificate enrollment failed.');
       return;
     }
     ctx.out('% Certificate request sent to Certificate Authority');
