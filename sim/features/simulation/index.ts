@@ -140,4 +140,6 @@ export const simulationFeature: Feature = {
   id: 'simulation',
   commands: SIMULATION_COMMANDS,
   handlers,
+  // Start recording the event ring as soon as a device of the world boots.
+  onBoot: (device) => void ring(device.world),
 };
