@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { addPlayCommand } from './play.js';
+import { addRecordCommand } from './record.js';
 
 export function addScenarioCommands(program: Command): void {
   const exit = (code: number) => {
@@ -12,4 +13,5 @@ export function addScenarioCommands(program: Command): void {
     process.stdout.write('', () => process.exit(code));
   };
   addPlayCommand(program, exit);
+  addRecordCommand(program, exit);
 }
