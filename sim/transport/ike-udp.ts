@@ -11,8 +11,9 @@
  * - Each request is answered to its source address/port (strongSwan floats ports between
  *   IKE_SA_INIT and IKE_AUTH); the engine tracks the latest peer endpoint per SA.
  * - Datagrams above `maxDatagram` and 1-byte NAT-keepalives are dropped. The engine is
- *   synchronous, so no receive queue builds up. Retransmission/expiry timers are driven by
- *   `engine.nextTimer()` with one re-armed setTimeout (unref'd).
+ *   synchronous, so no receive queue builds up. Retransmissions and expiries are driven by one
+ *   unref'd interval calling `engine.tick()` every `tickMs` (default 200 ms): O(1) work per
+ *   datagram, retransmit precision of one tick.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { Endpoint, IkeEngine, InitiateOptions, Outgoing } from '../ike/v2/engine.js';
@@ -24,8 +25,8 @@ export interface IkeUdpOptions {
   /** Ports to bind (0 = ephemeral). Default: [{ port: 4500, marker: 'auto' }]. */
   ports?: Array<{ port: number; marker?: MarkerMode }>;
   maxDatagram?: number;
-  /** Clock the engine uses (to convert nextTimer() to a delay). Default Date.now. */
-  clock?: () => number;
+  /** Period of engine.tick() calls (ms). Default 200. */
+  tickMs?: number;
   log?: (line: string) => void;
   /** Called for every datagram sent/received (after marker handling), for captures/tests. */
   onPacket?: (dir: 'in' | 'out', data: Buffer, local: Endpoint, remote: Endpoint) => void;
@@ -51,14 +52,12 @@ export class IkeUdpTransport {
   private closed = false;
   private readonly host: string;
   private readonly maxDatagram: number;
-  private readonly clock: () => number;
   private readonly log: (line: string) => void;
   readonly stats = { rx: 0, tx: 0, droppedNoMarker: 0, droppedSize: 0, sendErrors: 0 };
 
   constructor(readonly engine: IkeEngine, private readonly opts: IkeUdpOptions = {}) {
     this.host = opts.host ?? '127.0.0.1';
     this.maxDatagram = opts.maxDatagram ?? 65_535;
-    this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? (() => {});
   }
 
@@ -79,7 +78,8 @@ export class IkeUdpTransport {
       socket.on('message', (msg, rinfo) => this.onMessage(b, msg, { address: rinfo.address, port: rinfo.port }));
       this.bound.push(b);
     }
-    this.arm();
+    this.timer = setInterval(() => this.send(this.engine.tick()), this.opts.tickMs ?? 200);
+    this.timer.unref();
     return this.endpoints();
   }
 
@@ -112,7 +112,6 @@ export class IkeUdpTransport {
         }
       });
     }
-    this.arm();
   }
 
   private onMessage(b: Bound, msg: Buffer, remote: Endpoint): void {
@@ -135,25 +134,9 @@ export class IkeUdpTransport {
     this.send(this.engine.receive(data, remote, local));
   }
 
-  private arm(): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = this.engine.nextTimer();
-    if (next === undefined) {
-      this.timer = undefined;
-      return;
-    }
-    const delay = Math.min(Math.max(next - this.clock(), 5), 60_000);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.send(this.engine.tick());
-    }, delay);
-    this.timer.unref();
-  }
-
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearInterval(this.timer);
     await Promise.all(this.bound.map((b) => new Promise<void>((r) => b.socket.close(() => r()))));
     this.bound.length = 0;
   }
