@@ -573,7 +573,7 @@ export class IkeEngine {
   }
 
   private informational(sa: Sa, h: IkeHeader, pls: Payload[], remote: Endpoint, local: Endpoint): Outgoing[] {
-    if (sa.state !== 'ESTABLISHED' && sa.state !== 'DELETING' && sa.state !== 'FAILED' && sa.state !== 'INIT_DONE') return this.drop();
+    if (sa.state !== 'ESTABLISHED' && sa.state !== 'DELETING' && sa.state !== 'FAILED') return this.drop();
     const del = filterPayloads(pls, PT.DELETE).find((p) => p.protocol === PROTO.IKE);
     const authFailed = findNotify(pls, NOTIFY.AUTHENTICATION_FAILED);
     const out = this.respond(sa, h, remote, local, []);
@@ -1062,6 +1062,19 @@ export class IkeEngine {
     if (sa.peerIssuer) i.peerIssuer = sa.peerIssuer;
     if (sa.natDetected !== undefined) i.natDetected = sa.natDetected;
     return i;
+  }
+}
+
+/**
+ * IOS `show crypto ikev2 sa` style status for an SA state: READY (established), IN-NEG
+ * (negotiating), DELETE (being deleted / deleted), FAILED (authentication or negotiation failed).
+ */
+export function iosIkev2Status(state: SaState): 'READY' | 'IN-NEG' | 'DELETE' | 'FAILED' {
+  switch (state) {
+    case 'ESTABLISHED': return 'READY';
+    case 'INIT_SENT': case 'INIT_DONE': case 'AUTH_SENT': return 'IN-NEG';
+    case 'DELETING': case 'DELETED': return 'DELETE';
+    default: return 'FAILED';
   }
 }
 
