@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { DeviceApi, WorldApi } from '../contracts.js';
-import { loadOrCreateHostKey } from '../transport/hostkey.js';
+import { loadOrCreateHostKeys } from '../transport/hostkey.js';
 import { SshFrontEnd, type DeviceSshServer } from '../transport/ssh.js';
 import type { Lab, LabDevice } from './schema.js';
 
@@ -57,10 +57,11 @@ export async function startLab(lab: Lab, o: StartLabOptions): Promise<RunningLab
     await labWorld.stop?.();
   };
   try {
+    const keys = o.hostKey ? undefined : await loadOrCreateHostKeys(o.stateDir, lab.devices.map((d) => d.name));
     for (const d of lab.devices) {
       const api = world.device(d.name);
       if (!api) throw new Error(`device ${d.name} was not created by the world`);
-      const key = o.hostKey ? o.hostKey(d.name) : loadOrCreateHostKey(o.stateDir, d.name);
+      const key = o.hostKey ? o.hostKey(d.name) : keys!.get(d.name)!;
       const server = await ssh.add(api, { host: d.ssh.host, port: o.ephemeralPorts ? 0 : d.ssh.port, hostKeys: [key] });
       servers.push({ device: d, api, server });
     }

@@ -6,7 +6,8 @@
  * Writes are atomic: temp file, fsync, rename, fsync of the directory.
  * This is I/O edge code (sim/transport/): it may use the file system and OS randomness.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 
@@ -100,7 +101,75 @@ export function loadOrCreateHostKey(stateDir: string, device: string): string {
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const kp = generateEd25519HostKey(`${device}@router-twin`);
+  writeFileSync(`${path}.pub`, kp.public + '\n', { mode: 0o644 }); // informational, derivable
   writeFileAtomic(path, kp.private, 0o600);
-  writeFileAtomic(`${path}.pub`, kp.public + '\n', 0o644);
   return kp.private;
+}
+
+/** Async `writeFileAtomic` (the fsyncs run in the thread pool, several at once). */
+export async function writeFileAtomicAsync(path: string, data: string, mode = 0o600): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  try {
+    const dh = await open(join(path, '..'), 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+async function loadOrCreateAsync(stateDir: string, device: string): Promise<string> {
+  const dir = join(stateDir, safeDeviceDir(device));
+  const path = join(dir, HOST_KEY_FILE);
+  let text: string | undefined;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`cannot read host key ${path}: ${(e as Error).message}`);
+    }
+  }
+  if (text !== undefined) {
+    const err = checkHostKey(text);
+    if (err) throw new Error(`host key ${path} is unusable (${err}); delete it to generate a new one`);
+    return text;
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const kp = generateEd25519HostKey(`${device}@router-twin`);
+  await writeFile(`${path}.pub`, kp.public + '\n', { mode: 0o644 });
+  await writeFileAtomicAsync(path, kp.private, 0o600);
+  return kp.private;
+}
+
+/**
+ * loadOrCreateHostKey for many devices at once (labs with hundreds of routers): the
+ * durable writes of new keys overlap instead of queuing one fsync after another.
+ */
+export async function loadOrCreateHostKeys(stateDir: string, devices: string[], concurrency = 32): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < devices.length) {
+      const name = devices[next++]!;
+      out.set(name, await loadOrCreateAsync(stateDir, name));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, devices.length) }, worker));
+  return out;
 }

@@ -42,13 +42,9 @@ const section: BenchSection = {
         res.push(warm);
         figs.push({ metric: `RSS with ${n} idle device(s)`, value: round(warm.rssKB / 1024, 1), unit: 'MB' });
         if (n > 1) {
-          figs.push({
-            metric: `time until ${n} devices listen (fresh state dir / restart)`,
-            value: round(cold.listenMs / 1000, 2),
-            unit: 's',
-            ...(n === 1000 ? { target: { op: '<=', value: 5 } as const } : {}),
-            note: `restart: ${(warm.listenMs / 1000).toFixed(2)} s`,
-          });
+          const target = n === 1000 ? { target: { op: '<=', value: 5 } as const } : {};
+          figs.push({ metric: `time until ${n} devices listen, first start (fresh state dir)`, value: round(cold.listenMs / 1000, 2), unit: 's', ...target });
+          figs.push({ metric: `time until ${n} devices listen, restart (state dir kept)`, value: round(warm.listenMs / 1000, 2), unit: 's', ...target });
         }
       }
       const one = res.find((r) => r.n === 1);
