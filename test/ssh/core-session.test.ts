@@ -23,6 +23,17 @@ describe('SSH + real core', () => {
     sh.end();
   });
 
+  it('a whole reply (echo, output, prompt) arrives in one write', async () => {
+    const sh = await login({ port: twin.port('R1'), prompt: /R1#$/ });
+    await sh.cmd('terminal length 0', /R1#$/);
+    let chunks = 0;
+    sh.stream.on('data', () => chunks++);
+    const out = await sh.cmd('show running-config', /R1#$/);
+    expect(out).toContain('hostname R1');
+    expect(chunks).toBeLessThanOrEqual(2);
+    sh.end();
+  });
+
   it('keyboard-interactive login; privilege from the login', async () => {
     const sh = await login({ port: twin.port('R2'), keyboardInteractive: true, prompt: /R2>$/ });
     expect(await sh.cmd('show privilege', /R2>$/)).toContain('Current privilege level is 1');
@@ -59,6 +70,25 @@ describe('SSH + real core', () => {
     const end = Date.now() + 5000;
     while (!closed && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     expect(closed).toBe(true);
+  });
+
+  it('the lab rate scales simulated time (rate 3600: a real second is an hour)', async () => {
+    const fast = await startTwin([{ name: 'F1' }], { extra: { rate: 3600 } });
+    try {
+      const clock = async () => {
+        const r = await execCommand({ port: fast.port('F1') }, 'show clock');
+        const m = /(\d{2}):(\d{2}):(\d{2})\.\d{3} UTC \w{3} (\w{3}) +(\d{1,2}) (\d{4})/.exec(r.output);
+        if (!m) throw new Error(`bad clock ${r.output}`);
+        const mon = 'JanFebMarAprMayJunJulAugSepOctNovDec'.indexOf(m[4]!) / 3;
+        return Date.UTC(Number(m[6]), mon, Number(m[5]), Number(m[1]), Number(m[2]), Number(m[3]));
+      };
+      const a = await clock();
+      await new Promise((r) => setTimeout(r, 1200));
+      const b = await clock();
+      expect(b - a).toBeGreaterThanOrEqual(3600_000); // at least 1 real second passed
+    } finally {
+      await fast.stop();
+    }
   });
 
   it("reload drops that device's SSH sessions only; it comes back", async () => {
