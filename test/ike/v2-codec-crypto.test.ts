@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCipheriv, createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { decodeMessage, encodeMessage, decodeChain, encodeChain, IkeDecodeError, type Payload } from '../../sim/ike/v2/codec.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeMessage, encodeMessage, decodeChain, encodeChain, findNotify, findPayload, IkeDecodeError, type Payload } from '../../sim/ike/v2/codec.js';
+import { IkeEngine, describeMessage } from '../../sim/ike/v2/engine.js';
 import { PT, EXCH, FLAG_INITIATOR, NOTIFY, TRANSFORM } from '../../sim/ike/v2/constants.js';
 import { createDh, deriveIkeKeys, openMessage, prf, prfPlus, sealMessage, type IkeSuite } from '../../sim/ike/v2/crypto.js';
 import { authOctets, signAuth, verifyAuth, SHA256_WITH_RSA_ALGID } from '../../sim/ike/v2/auth.js';
@@ -176,5 +179,28 @@ describe('AUTH methods 1 and 14', () => {
     expect(verifyAuth(14, a.data, publicKey, octets)).toMatchObject({ ok: false });
     for (const d of [Buffer.alloc(0), Buffer.from([200]), Buffer.from([3, 1, 2, 3])]) expect(verifyAuth(14, d, publicKey, octets).ok).toBe(false);
     expect(verifyAuth(2, Buffer.alloc(10), publicKey, octets).ok).toBe(false);
+  });
+});
+
+describe('strongSwan 5.9.8 fixture (captured swanctl IKE_SA_INIT request, 892 bytes)', () => {
+  const raw = readFileSync(join(import.meta.dirname, 'fixtures', 'strongswan-5.9.8-swanctl-ike-sa-init.bin'));
+  it('decodes to the payloads strongSwan sends and re-encodes byte for byte', () => {
+    expect(raw.length).toBe(892);
+    expect(describeMessage(raw)).toBe('IKE_SA_INIT request 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) N(FRAGMENTATION_SUPPORTED) N(SIGNATURE_HASH_ALGORITHMS) N(REDIRECT_SUPPORTED) ]');
+    const m = decodeMessage(raw);
+    const sa = findPayload(m.payloads, PT.SA)!;
+    expect(sa.proposals.map((p) => p.num)).toEqual([1, 2]);
+    expect(sa.proposals[0]!.transforms).toContainEqual({ type: TRANSFORM.ENCR, id: 12, keyLength: 128 });
+    expect(findPayload(m.payloads, PT.KE)).toMatchObject({ group: 31 });
+    expect(findPayload(m.payloads, PT.NONCE)!.data.length).toBe(32);
+    expect(findNotify(m.payloads, NOTIFY.SIGNATURE_HASH_ALGORITHMS)!.data.toString('hex')).toBe('0002000300040005');
+    const { header: h } = m;
+    expect(encodeMessage({ spiI: h.spiI, spiR: h.spiR, exchange: h.exchange, flags: h.flags, mid: h.mid }, m.payloads)).toEqual(raw);
+  });
+  it('a twin responder answers it with the expected selection', () => {
+    const R = new IkeEngine({ rng: new Rng(1), now: () => 0, credentials: { none: 'no certificate' }, trust: { anchors: [] } });
+    const out = R.receive(raw, { address: '127.0.0.1', port: 5500 }, { address: '127.0.0.1', port: 4500 });
+    expect(describeMessage(out[0]!.data)).toBe('IKE_SA_INIT response 0 [ SA KE No N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) CERTREQ N(SIGNATURE_HASH_ALGORITHMS) N(CHILDLESS_IKEV2_SUPPORTED) ]');
+    expect(R.list()[0]).toMatchObject({ suite: 'AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519', natDetected: false });
   });
 });

@@ -203,7 +203,12 @@ swanctl {
     trust: () => ({ anchors: respTrust }),
     get proposals() { return respProposals; },
   } as ConstructorParameters<typeof IkeEngine>[0]);
-  const rt = new IkeUdpTransport(responder, { ports: [{ port: 4500, marker: 'auto' }], log: (l) => twinLog.push(l) });
+  let captured = 0;
+  const rt = new IkeUdpTransport(responder, {
+    ports: [{ port: 4500, marker: 'auto' }], log: (l) => twinLog.push(l),
+    // keep the first few datagrams strongSwan sent (fixtures for codec tests)
+    onPacket: (dir, data) => { if (dir === 'in' && captured < 8) writeFileSync(join(W, `capture-${captured++}.bin`), data); },
+  });
   await rt.start();
   let initCred: LocalCredentials = toCred(spec.twinInitiator);
   const initiator = new IkeEngine({
