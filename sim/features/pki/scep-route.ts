@@ -13,6 +13,9 @@
  *
  * The CA side exposes its HTTP listener through an injected ScepListenerPort (the lab/bin code
  * binds sockets; in pure simulation nothing is bound).
+ *
+ * CHOICE: a real IOS certificate server answers SCEP only with `ip http server`; the twin does not
+ * require it (lab configs may omit it), a lab CA is reachable as soon as its server runs.
  */
 import { createHash } from 'node:crypto';
 import type { Device } from '../../device/device.js';

@@ -15,7 +15,12 @@ import { pkiState, type CsConfig, type PkiState } from './state.js';
 
 // ------------------------------------------------------------------ helpers
 
-/** Deterministic type-7 salt (IOS draws it at random; the twin keeps output stable). */
+/**
+ * The trustpoint `password` is always shown type-7 encrypted (`password 7 …`), whatever
+ * `service password-encryption` says (CHOICE, matching the reference's `password 7 <hex>`);
+ * a password typed as `password 7 HEX` is shown verbatim. Deterministic type-7 salt (IOS draws
+ * it at random; the twin keeps output stable).
+ */
 function type7(plain: string): string {
   let seed = 0;
   for (let i = 0; i < plain.length; i++) seed = (seed * 31 + plain.charCodeAt(i)) % 16;
