@@ -384,7 +384,8 @@ export class EnrollmentEngine {
       } else {
         keyLabel = stagedLabel(target);
         staged = true;
-        needKey = !this.keys.has(keyLabel);
+        // A key staged by an earlier attempt (or before a reload) is reused if it still fits.
+        needKey = this.keys.get(keyLabel)?.kind !== wantUsage;
       }
     }
 
