@@ -55,6 +55,8 @@ export interface SshServerOptions {
 export interface ConnectionStats {
   connections: number;
   sessions: number;
+  /** Shell channels paused by output flow control. */
+  paused: number;
 }
 
 interface ConnState {
@@ -82,6 +84,8 @@ export class DeviceSshServer {
   private listening = false;
   private closing: Promise<void> | undefined;
   private _port = 0;
+  /** Shell channels whose input is paused because the client does not read its output. */
+  private pausedChannels = 0;
 
   constructor(world: WorldApi, device: DeviceApi, options: SshServerOptions) {
     this.world = world;
@@ -124,7 +128,7 @@ export class DeviceSshServer {
   stats(): ConnectionStats {
     let sessions = 0;
     for (const c of this.conns) sessions += c.sessions.size;
-    return { connections: this.conns.size, sessions };
+    return { connections: this.conns.size, sessions, paused: this.pausedChannels };
   }
 
   /** Starts listening; resolves with the bound port. Rejects with a readable error (e.g. port in use). */
@@ -384,10 +388,27 @@ export class DeviceSshServer {
       if (out.length === 0) return;
       const data = out.join('');
       out = [];
-      if (!ended && stream.writable) stream.write(data);
+      if (ended || !stream.writable) return;
+      // Flow control: a client that stops reading fills its SSH window and then our
+      // channel buffer; stop taking its keystrokes (so it stops producing output) until
+      // the buffer drains, instead of buffering without bound.
+      if (!stream.write(data) && !paused) {
+        paused = true;
+        this.pausedChannels++;
+        stream.pause();
+        stream.once('drain', unpause);
+      }
+    };
+    let paused = false;
+    const unpause = () => {
+      if (!paused) return;
+      paused = false;
+      this.pausedChannels--;
+      if (!ended) stream.resume();
     };
 
     const closeCli = () => {
+      unpause();
       // Transport went away first: release the line.
       if (ended) return;
       ended = true;
@@ -409,6 +430,7 @@ export class DeviceSshServer {
     session.onClose((status) => {
       if (ended) return;
       flush();
+      unpause();
       ended = true;
       c.sessions.delete(closeCli);
       this.finishChannel(c, stream, status);

@@ -159,6 +159,24 @@ describe('ssh transport (fake session)', () => {
     sh.end();
   });
 
+  it('flow control: a client that does not read pauses its input instead of growing buffers', async () => {
+    const srv = fe.get('R1')!;
+    const sh = await login({ port: p1 });
+    sh.stream.pause(); // stop reading output
+    let sent = 0;
+    for (let i = 0; i < 600 && srv.stats().paused === 0; i++) {
+      sh.stream.write('burst\r'.repeat(20)); // ~1,000 output lines per write
+      sent += 20;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(srv.stats().paused).toBe(1);
+    sh.send('show lines\r');
+    sh.stream.resume();
+    await sh.expect(new RegExp(`\\r\\n${sent + 1}\\r\\nR1>$`), 20_000);
+    await until(() => srv.stats().paused === 0);
+    sh.end();
+  });
+
   it('CR, LF and CRLF each count as one Enter; typeahead before the prompt works', async () => {
     const client = await connect({ port: p1 });
     const sh = await openShell(client);
