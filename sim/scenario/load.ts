@@ -115,10 +115,10 @@ export function loadScenarioFile(path: string): Scenario {
 
 const ACTION_LIST = STEP_ACTIONS.join(', ');
 
-function stepHint(issue: z.core.$ZodIssue, path: Path): string | undefined {
-  if (issue.code === 'unrecognized_keys' && path.length === 2 && path[0] === 'steps') {
+export function stepHint(issue: z.core.$ZodIssue, path: Path): string | undefined {
+  if (issue.code === 'unrecognized_keys' && path.length === 2 && (path[0] === 'steps' || path[0] === 'setup' || path[0] === 'solution')) {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return `steps.${path[1]}: unknown step ${keys} (a step is one of: ${ACTION_LIST})`;
+    return `${path[0]}.${path[1]}: unknown step ${keys} (a step is one of: ${ACTION_LIST})`;
   }
   return undefined;
 }
@@ -130,29 +130,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     throw new FileError(file, [{ ...pdoc.pos([]), message: 'a scenario file is a map with name, lab and steps' }]);
   }
   // Unknown step kinds first: clearer than zod's generic message, with the key's position.
-  const problems: Problem[] = [];
-  const steps = (data as { steps?: unknown }).steps;
-  if (Array.isArray(steps)) {
-    steps.forEach((s, i) => {
-      if (s === null || typeof s !== 'object' || Array.isArray(s)) {
-        problems.push(pdoc.problem(['steps', i], `steps.${i}: a step is a map with one of: ${ACTION_LIST}`));
-        return;
-      }
-      const keys = Object.keys(s);
-      const unknown = keys.filter((k) => !(k in STEP_KEYS));
-      for (const k of unknown) {
-        problems.push({ ...pdoc.keyPos(['steps', i], k), message: `steps.${i}: unknown step "${k}" (a step is one of: ${ACTION_LIST})` });
-      }
-      if (unknown.length) return;
-      const actions = keys.filter((k) => (STEP_ACTIONS as readonly string[]).includes(k));
-      // `expect` is a modifier when paired with type/keys.
-      const main = actions.filter((k) => !(k === 'expect' && (actions.includes('type') || actions.includes('keys'))));
-      if (main.length === 0) problems.push(pdoc.problem(['steps', i], `steps.${i}: a step needs one of: ${ACTION_LIST}`));
-      else if (main.length > 1) {
-        problems.push({ ...pdoc.keyPos(['steps', i], main[1]!), message: `steps.${i}: one action per step (found ${main.join(' and ')})` });
-      }
-    });
-  }
+  const problems: Problem[] = precheckSteps((data as { steps?: unknown }).steps, ['steps'], pdoc);
   if (problems.length) {
     // Report schema problems elsewhere in the file together with these.
     const res = ScenarioSchema.safeParse(data);
@@ -169,6 +147,33 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   }
   const sf = validate(ScenarioSchema, data, pdoc, stepHint);
   return compile(sf, pdoc);
+}
+
+/** Step shape problems zod would word poorly: unknown step kinds, zero or two actions. */
+export function precheckSteps(steps: unknown, root: Path, pdoc: PositionedDoc): Problem[] {
+  const problems: Problem[] = [];
+  if (!Array.isArray(steps)) return problems;
+  const where = root.join('.');
+  steps.forEach((s, i) => {
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
+      problems.push(pdoc.problem([...root, i], `${where}.${i}: a step is a map with one of: ${ACTION_LIST}`));
+      return;
+    }
+    const keys = Object.keys(s);
+    const unknown = keys.filter((k) => !(k in STEP_KEYS));
+    for (const k of unknown) {
+      problems.push({ ...pdoc.keyPos([...root, i], k), message: `${where}.${i}: unknown step "${k}" (a step is one of: ${ACTION_LIST})` });
+    }
+    if (unknown.length) return;
+    const actions = keys.filter((k) => (STEP_ACTIONS as readonly string[]).includes(k));
+    // `expect` is a modifier when paired with type/keys.
+    const main = actions.filter((k) => !(k === 'expect' && (actions.includes('type') || actions.includes('keys'))));
+    if (main.length === 0) problems.push(pdoc.problem([...root, i], `${where}.${i}: a step needs one of: ${ACTION_LIST}`));
+    else if (main.length > 1) {
+      problems.push({ ...pdoc.keyPos([...root, i], main[1]!), message: `${where}.${i}: one action per step (found ${main.join(' and ')})` });
+    }
+  });
+  return problems;
 }
 
 const STEP_KEYS: Record<string, true> = Object.fromEntries(
@@ -246,6 +251,59 @@ function compile(sf: ScenarioFile, pdoc: PositionedDoc): Scenario {
     epoch = e ?? 0;
   } else epoch = parseIsoUtc(DEFAULT_EPOCH_ISO)!;
 
+  const steps = compileSteps(sf.steps, ['steps'], { pdoc, dir, devices, ca, problems });
+  if (problems.length) throw new FileError(file, dedupe(problems));
+  return { file, dir, name: sf.name, description: sf.description, tags: sf.tags ?? [], seed: sf.seed, epoch, devices, ca, ike, steps };
+}
+
+function checkRegexLiteral(s: string, path: Path, pdoc: PositionedDoc, problems: Problem[]): void {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(s);
+  if (!m) return;
+  try {
+    new RegExp(m[1]!, m[2]);
+  } catch (e) {
+    problems.push(pdoc.problem(path, (e as Error).message));
+  }
+}
+
+/** Device names used inside a predicate must exist. */
+export function checkPredicateDevices(p: Predicate, path: Path, names: Set<string>, pdoc: PositionedDoc, problems: Problem[]): void {
+  const known = [...names].join(', ');
+  const dev = (d: string | undefined, at: Path) => {
+    if (d !== undefined && !names.has(d)) problems.push(pdoc.problem(at, `unknown device "${d}" (the lab has: ${known})`));
+  };
+  if (p.running) dev(p.running.device, [...path, 'running', 'device']);
+  if (p.startup) dev(p.startup.device, [...path, 'startup', 'device']);
+  if (p.saved) dev(p.saved.device, [...path, 'saved', 'device']);
+  if (p.log) {
+    dev(p.log.device, [...path, 'log', 'device']);
+    checkRegexLiteral(p.log.message, [...path, 'log', 'message'], pdoc, problems);
+  }
+  if (p.event) dev(p.event.device, [...path, 'event', 'device']);
+  if (p.cert) dev(p.cert.device, [...path, 'cert', 'device']);
+  p.all?.forEach((q, i) => checkPredicateDevices(q, [...path, 'all', i], names, pdoc, problems));
+  p.any?.forEach((q, i) => checkPredicateDevices(q, [...path, 'any', i], names, pdoc, problems));
+  if (p.not) checkPredicateDevices(p.not, [...path, 'not'], names, pdoc, problems);
+}
+
+
+export interface StepContext {
+  pdoc: PositionedDoc;
+  dir: string;
+  devices: { name: string; login: { username: string } }[];
+  ca?: { device: string; server: string } | undefined;
+  problems: Problem[];
+}
+
+/** Compile a list of steps found at `root` in the document (scenario `steps`, lab `setup`, …). */
+export function compileSteps(list: StepInput[], root: Path, cx: StepContext): Step[] {
+  const { pdoc, dir, devices, ca, problems } = cx;
+  const file = pdoc.file;
+  const deviceNames = new Set(devices.map((d) => d.name));
+  const known = [...deviceNames].join(', ');
+  const checkDevice = (name: string | undefined, path: Path) => {
+    if (name !== undefined && !deviceNames.has(name)) problems.push(pdoc.problem(path, `unknown device "${name}" (the lab has: ${known})`));
+  };
   const steps: Step[] = [];
   const sessions = new Map<string, string>(); // id → device
   let current: string | undefined;
@@ -282,8 +340,8 @@ function compile(sf: ScenarioFile, pdoc: PositionedDoc): Scenario {
     };
   };
 
-  sf.steps.forEach((s, i) => {
-    const path: Path = ['steps', i];
+  list.forEach((s, i) => {
+    const path: Path = [...root, i];
     const pos = pdoc.pos(path);
     const base: StepBase = { index: i, where: `${file}:${pos.line}:${pos.col}`, line: pos.line, col: pos.col, name: s.name };
     const action = (STEP_ACTIONS as readonly StepAction[]).find((a) => a in s && !(a === 'expect' && ('type' in s || 'keys' in s)))!;
@@ -417,35 +475,5 @@ function compile(sf: ScenarioFile, pdoc: PositionedDoc): Scenario {
         break;
     }
   });
-  if (problems.length) throw new FileError(file, dedupe(problems));
-  return { file, dir, name: sf.name, description: sf.description, tags: sf.tags ?? [], seed: sf.seed, epoch, devices, ca, ike, steps };
-}
-
-function checkRegexLiteral(s: string, path: Path, pdoc: PositionedDoc, problems: Problem[]): void {
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(s);
-  if (!m) return;
-  try {
-    new RegExp(m[1]!, m[2]);
-  } catch (e) {
-    problems.push(pdoc.problem(path, (e as Error).message));
-  }
-}
-
-/** Device names used inside a predicate must exist. */
-export function checkPredicateDevices(p: Predicate, path: Path, names: Set<string>, pdoc: PositionedDoc, problems: Problem[]): void {
-  const known = [...names].join(', ');
-  const dev = (d: string | undefined, at: Path) => {
-    if (d !== undefined && !names.has(d)) problems.push(pdoc.problem(at, `unknown device "${d}" (the lab has: ${known})`));
-  };
-  if (p.running) dev(p.running.device, [...path, 'running', 'device']);
-  if (p.startup) dev(p.startup.device, [...path, 'startup', 'device']);
-  if (p.saved) dev(p.saved.device, [...path, 'saved', 'device']);
-  if (p.log) {
-    dev(p.log.device, [...path, 'log', 'device']);
-    checkRegexLiteral(p.log.message, [...path, 'log', 'message'], pdoc, problems);
-  }
-  if (p.event) dev(p.event.device, [...path, 'event', 'device']);
-  p.all?.forEach((q, i) => checkPredicateDevices(q, [...path, 'all', i], names, pdoc, problems));
-  p.any?.forEach((q, i) => checkPredicateDevices(q, [...path, 'any', i], names, pdoc, problems));
-  if (p.not) checkPredicateDevices(p.not, [...path, 'not'], names, pdoc, problems);
+  return steps;
 }

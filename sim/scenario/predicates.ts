@@ -7,6 +7,7 @@ import { renderBody } from '../config/render.js';
 import type { Device } from '../device/device.js';
 import { countOk, describeCount, regexLiteral, textMatches, valueMatches } from './expect.js';
 import type { Predicate } from './schema.js';
+import { trustpoints } from './probe.js';
 
 export interface TimelineEvent {
   /** Absolute simulated wall time: ms since the Unix epoch (world epoch + world time). */
@@ -97,6 +98,28 @@ export function evaluate(p: Predicate, view: StateView): Verdict {
     const n = view.events().filter((e) => e.type === type && (device === undefined || e.device === device) && valueMatches(e.data, match ?? {})).length;
     const ok = countOk(n, count);
     return { ok, detail: `${type} events${device ? ` on ${device}` : ''}: ${n} (want ${describeCount(count)})` };
+  }
+  if (p.cert) {
+    const c = p.cert;
+    const d = view.device(c.device);
+    if (!d) return { ok: false, detail: `no device ${c.device}` };
+    const tp = trustpoints(d).find((t) => t.name === c.trustpoint);
+    const want = c.state ?? 'valid';
+    const active = tp?.certs.filter((x) => x.role === 'active') ?? [];
+    const now = d.wallNow();
+    const cur = active.find((x) => x.notBefore <= now && now < x.notAfter) ?? active[0];
+    const state: 'valid' | 'none' | 'expired' = !cur ? 'none' : cur.notBefore <= now && now < cur.notAfter ? 'valid' : 'expired';
+    const what = `${c.device} trustpoint ${c.trustpoint}`;
+    if (!tp) return { ok: want === 'none', detail: `${what} is not configured` };
+    if (state !== want) return { ok: false, detail: `${what}: certificate ${state === 'none' ? 'missing' : `${cur!.serial} is ${state}`} (want ${want})` };
+    if (cur && c.notSerial !== undefined && cur.serial.toUpperCase().replace(/^0+/, '') === c.notSerial.toUpperCase().replace(/^0+/, '')) {
+      return { ok: false, detail: `${what}: still certificate ${cur.serial}` };
+    }
+    if (cur && c.inStartup) {
+      const chain = section(d.startupText() ?? '', `crypto pki certificate chain ${c.trustpoint}`) ?? '';
+      if (!new RegExp(`^ certificate ${cur.serial}\\b`, 'im').test(chain)) return { ok: false, detail: `${what}: certificate ${cur.serial} is not in startup-config (not saved)` };
+    }
+    return { ok: true, detail: cur ? `${what}: certificate ${cur.serial} ${state}${c.inStartup ? ', saved' : ''}` : `${what}: no certificate` };
   }
   if (p.all) {
     for (const q of p.all) {

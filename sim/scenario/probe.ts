@@ -78,7 +78,7 @@ export function trustpoints(d: Device): TrustpointSnap[] {
     const ae = cfg.autoEnroll as Loose | undefined;
     out.push({
       name,
-      autoEnroll: ae ? `auto-enroll${ae.percent !== undefined ? ` ${String(ae.percent)}` : ''}${ae.regenerate ? ' regenerate' : ''}` : undefined,
+      autoEnroll: ae ? `auto-enroll${ae.renewAtElapsedPct !== undefined ? ` ${String(ae.renewAtElapsedPct)}` : ''}${ae.regenerate ? ' regenerate' : ''}` : undefined,
       certs: snaps,
       caSubject: typeof (certs.ca as Loose | undefined)?.subjectDn === 'string' ? String((certs.ca as Loose).subjectDn) : undefined,
       status: typeof rt.lastStatus === 'string' ? rt.lastStatus : undefined,

@@ -38,6 +38,11 @@ export interface RunOptions {
   onStep?: (p: { index: number; total: number; phase: string; wall: number; step: Step }) => void;
   /** Lines of transcript shown with a failure. Default 12. */
   tailLines?: number;
+  /**
+   * Play on an existing, booted World (training-lab setup) instead of building one: the
+   * scenario's lab is ignored, `restart` steps are refused, the world stays up afterwards.
+   */
+  attach?: World;
 }
 
 export interface SessionRecord {
@@ -139,10 +144,10 @@ export class ScenarioRun implements StateView {
     readonly scenario: Scenario,
     readonly opts: RunOptions = {},
   ) {
-    this.seed = opts.seed ?? scenario.seed;
-    this.epoch = scenario.epoch;
-    this.ownStateDir = opts.stateDir === undefined;
-    this.stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'twin-scenario-'));
+    this.seed = opts.attach?.seed ?? opts.seed ?? scenario.seed;
+    this.epoch = opts.attach?.epoch ?? scenario.epoch;
+    this.ownStateDir = opts.stateDir === undefined && !opts.attach;
+    this.stateDir = opts.stateDir ?? (opts.attach ? opts.attach.stateDir ?? '' : mkdtempSync(join(tmpdir(), 'twin-scenario-')));
     this.result = {
       scenario: { name: scenario.name, file: scenario.file, description: scenario.description, tags: scenario.tags },
       seed: this.seed,
@@ -153,8 +158,8 @@ export class ScenarioRun implements StateView {
       phases: [],
       devices: scenario.devices.map((d) => d.name),
       ca: scenario.ca,
-      startWall: scenario.epoch,
-      endWall: scenario.epoch,
+      startWall: this.epoch + (opts.attach?.now() ?? 0),
+      endWall: this.epoch + (opts.attach?.now() ?? 0),
       goldenUpdated: [],
       inputs: [],
       restarts: 0,
@@ -180,8 +185,9 @@ export class ScenarioRun implements StateView {
 
   private async startWorld(): Promise<void> {
     const seed = (this.seed + Math.imul(this.restarts, 0x9e3779b9)) >>> 0;
-    this.world = buildWorld({ seed, epoch: this.epoch, devices: this.scenario.devices, stateDir: this.stateDir });
+    this.world = this.opts.attach ?? buildWorld({ seed, epoch: this.epoch, devices: this.scenario.devices, stateDir: this.stateDir });
     const world = this.world;
+    this.inputBase = world.inputLog.length;
     this.unsub = world.events.on('*', (e) => {
       this.result.events.push({
         wall: this.epoch + e.t,
@@ -199,7 +205,8 @@ export class ScenarioRun implements StateView {
         if (d) for (const t of trustpoints(d)) this.noteCerts(t.certs);
       }
     });
-    await world.bootAll();
+    if (!this.opts.attach) await world.bootAll();
+    else await this.settleDevices();
   }
 
   private certKeys = new Set<string>();
@@ -542,6 +549,7 @@ export class ScenarioRun implements StateView {
   }
 
   private async restart(): Promise<void> {
+    if (this.opts.attach) throw new StepFailure('restart is not possible here (the world belongs to a running lab)');
     for (const s of [...this.sessions.values(), ...this.helpers.values()]) {
       if (!s.closed) this.world.ingress(() => s.cli.close());
       s.closed = true;

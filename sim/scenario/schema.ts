@@ -111,6 +111,7 @@ export interface Predicate {
   saved?: { device: string };
   log?: { device?: string; message: string; count?: z.infer<typeof Count> };
   event?: { type: string; device?: string; match?: Record<string, unknown>; count?: z.infer<typeof Count> };
+  cert?: { device: string; trustpoint: string; state?: 'valid' | 'none' | 'expired'; notSerial?: string; inStartup?: boolean };
   all?: Predicate[];
   any?: Predicate[];
   not?: Predicate;
@@ -132,13 +133,27 @@ export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
         .object({ type: z.string().min(1), device: Name.optional(), match: z.record(z.string(), z.unknown()).optional(), count: Count.optional() })
         .strict()
         .optional(),
+      /** The trustpoint's active identity certificate (default: a valid one must exist). */
+      cert: z
+        .object({
+          device: Name,
+          trustpoint: z.string().min(1),
+          /** `valid` (default): valid at the device's clock; `none`: no identity certificate; `expired`. */
+          state: z.enum(['valid', 'none', 'expired']).optional(),
+          /** The active certificate is not this serial (hex, e.g. "02": it was renewed). */
+          notSerial: z.string().regex(/^[0-9A-Fa-f]+$/).optional(),
+          /** The active certificate is saved: startup-config's certificate chain names its serial. */
+          inStartup: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
       all: z.array(PredicateSchema).optional(),
       any: z.array(PredicateSchema).optional(),
       not: PredicateSchema.optional(),
     })
     .strict()
-    .refine((p) => Object.keys(p).length === 1, { message: 'a check has exactly one of: running, startup, saved, log, event, all, any, not' })
-    .meta({ id: 'Check', description: 'A state predicate: exactly one of running, startup, saved, log, event, all, any, not' }),
+    .refine((p) => Object.keys(p).length === 1, { message: 'a check has exactly one of: running, startup, saved, log, event, cert, all, any, not' })
+    .meta({ id: 'Check', description: 'A state predicate: exactly one of running, startup, saved, log, event, cert, all, any, not' }),
 );
 
 // ---- expectations ----------------------------------------------------------------------------
@@ -340,9 +355,13 @@ export const TrainingLabSchema = z
     /** Devices: SSH port required (users log in). */
     devices: z.array(DeviceSchema).min(1).max(50),
     ca: CaRef.optional(),
+    /** How far the dashboard's step key advances simulated time (default 1h). */
+    stepSize: Duration.optional(),
     /** Steps (scenario steps) that build the lab's starting state after the first boot: the baseline. */
     setup: z.array(StepSchema).optional(),
     tasks: z.array(TaskSchema).min(1),
+    /** A reference solution (scenario steps played after setup): the lab's self-test. */
+    solution: z.array(StepSchema).optional(),
   })
   .strict();
 
