@@ -81,6 +81,8 @@ export class DeviceSshServer {
   private readonly opts: Required<Omit<SshServerOptions, 'hostKeys' | 'log'>> & Pick<SshServerOptions, 'log'>;
   private readonly server: InstanceType<typeof Server>;
   private readonly conns = new Set<ConnState>();
+  /** Every accepted TCP socket (also those still in the handshake). */
+  private readonly sockets = new Set<Socket>();
   private listening = false;
   private closing: Promise<void> | undefined;
   private _port = 0;
@@ -112,7 +114,11 @@ export class DeviceSshServer {
     this.server.maxConnections = this.opts.maxConnections;
     // Tune every accepted socket before ssh2 writes its ident (see tuneHandshake).
     const raw = (this.server as unknown as { _srv?: NetServer })._srv;
-    raw?.prependListener('connection', (sock: Socket) => tuneHandshake(sock));
+    raw?.prependListener('connection', (sock: Socket) => {
+      tuneHandshake(sock);
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+    });
     this.server.on('error', (e: Error) => this.log(`server error: ${e.message}`));
     device.onReload(() => this.dropAll('reload'));
   }
@@ -153,8 +159,19 @@ export class DeviceSshServer {
     if (this.closing) return this.closing;
     this.closing = new Promise((resolve) => {
       this.dropAll('shutdown');
-      if (!this.listening) return resolve();
-      this.server.close(() => resolve());
+      // peers that ignore the disconnect (or never finished the handshake) are cut off
+      const force = setTimeout(() => {
+        for (const sock of this.sockets) sock.destroy();
+      }, 500);
+      if (!this.listening) {
+        clearTimeout(force);
+        for (const sock of this.sockets) sock.destroy();
+        return resolve();
+      }
+      this.server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
     });
     return this.closing;
   }
@@ -217,8 +234,8 @@ export class DeviceSshServer {
       clearTimeout(c.loginTimer);
       c.loginTimer = undefined;
     });
-    conn.on('session', (accept) => {
-      if (!c.authenticated || c.closed) return;
+    conn.on('session', (accept, reject) => {
+      if (!c.authenticated || c.closed) return reject();
       const s = accept();
       this.onSession(c, s);
     });

@@ -229,6 +229,20 @@ describe('ssh transport (fake session)', () => {
     sh.end();
   });
 
+  it('close() finishes even when a peer never completes the handshake', async () => {
+    const w = new FakeWorld(['R7']);
+    const srv = new DeviceSshServer(w, w.device('R7')!, { port: 0 });
+    const port = await srv.listen();
+    const net = await import('node:net');
+    const s = net.connect(port, '127.0.0.1'); // says nothing
+    s.resume();
+    s.on('error', () => undefined);
+    await new Promise((r) => s.once('connect', r));
+    await new Promise((r) => setTimeout(r, 50));
+    await srv.close();
+    await new Promise((r) => (s.destroyed ? r(undefined) : s.once('close', r)));
+  });
+
   it('a port already in use gives a clear error', async () => {
     const srv = new DeviceSshServer(world, world.device('R2')!, { port: p1 });
     await expect(srv.listen()).rejects.toThrow(`R2: port 127.0.0.1:${p1} is already in use`);
