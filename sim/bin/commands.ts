@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { addPlayCommand } from './play.js';
 import { addRecordCommand } from './record.js';
+import { addLabCommand } from './lab.js';
 
 export function addScenarioCommands(program: Command): void {
   const exit = (code: number) => {
@@ -14,4 +15,5 @@ export function addScenarioCommands(program: Command): void {
   };
   addPlayCommand(program, exit);
   addRecordCommand(program, exit);
+  addLabCommand(program, exit);
 }

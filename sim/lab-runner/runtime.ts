@@ -212,6 +212,16 @@ export class LabRuntime implements StateView {
   async close(): Promise<void> {
     await this.starting?.catch(() => undefined);
     this.flushEvents();
+    const w = this.world;
+    if (w && existsSync(join(this.opts.stateDir, STATE_FILE))) {
+      try {
+        const st = JSON.parse(readFileSync(join(this.opts.stateDir, STATE_FILE), 'utf8')) as Record<string, unknown>;
+        st.stoppedAt = w.epoch + w.now();
+        writeFileSync(join(this.opts.stateDir, STATE_FILE), JSON.stringify(st, null, 1) + '\n');
+      } catch {
+        // best effort
+      }
+    }
     this.unsub?.();
     this.unsub = undefined;
     const r = this.running;
@@ -286,6 +296,11 @@ export class LabRuntime implements StateView {
   onChange(cb: () => void): () => void {
     this.listeners.add(cb);
     return () => void this.listeners.delete(cb);
+  }
+
+  /** Tell the views to refresh (the caller's ticker; actions call it themselves). */
+  notify(): void {
+    this.changed();
   }
 
   private changed(): void {
@@ -384,9 +399,9 @@ export function fmtStep(ms: number): string {
 }
 
 /** Offline grading input: the lab's state dir as `twin lab` left it. */
-export function readLabState(stateDir: string): { lab: string; events: TimelineEvent[] } | undefined {
+export function readLabState(stateDir: string): { lab: string; events: TimelineEvent[]; stoppedAt?: number } | undefined {
   try {
-    const st = JSON.parse(readFileSync(join(stateDir, STATE_FILE), 'utf8')) as { lab: string };
+    const st = JSON.parse(readFileSync(join(stateDir, STATE_FILE), 'utf8')) as { lab: string; stoppedAt?: number; baselineAt?: number };
     let events: TimelineEvent[] = [];
     try {
       events = readFileSync(join(stateDir, EVENTS_FILE), 'utf8')
@@ -396,7 +411,8 @@ export function readLabState(stateDir: string): { lab: string; events: TimelineE
     } catch {
       events = [];
     }
-    return { lab: st.lab, events };
+    const at = st.stoppedAt ?? st.baselineAt;
+    return { lab: st.lab, events, ...(at !== undefined ? { stoppedAt: at } : {}) };
   } catch {
     return undefined;
   }
