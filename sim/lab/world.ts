@@ -10,7 +10,7 @@ import { httpTransport } from '../transport/http-client.js';
 import { registerScepAlias, setExternalScepTransport, setScepListenerPort } from '../features/pki/scep-route.js';
 import { routerStartupConfig } from './default.js';
 import type { LabWorld, WorldFactory } from './run.js';
-import type { Lab, LabDevice } from './schema.js';
+import { isLoopbackHost, type Lab, type LabDevice } from './schema.js';
 
 /** The lab's initial startup-config for a device, with the lab's enable secret ensured. */
 export function initialStartupConfig(d: LabDevice): string {
@@ -67,7 +67,20 @@ class ScepListeners {
     for (const d of this.lab.devices) {
       if (d.scep) registerScepAlias(this.world, `http://${d.scep.host}:${d.scep.port}`, d.name);
     }
-    setExternalScepTransport(this.world, httpTransport());
+    // CAs outside the lab: real HTTP, loopback only (the twin never talks to a real network)
+    const http = httpTransport();
+    setExternalScepTransport(this.world, (req) => {
+      let host = '';
+      try {
+        host = new URL(req.url).hostname;
+      } catch {
+        /* rejected below */
+      }
+      if (!isLoopbackHost(host) && host !== 'localhost') {
+        return Promise.reject(new Error(`${req.url}: only loopback (127.x.y.z) CAs are reachable from the twin`));
+      }
+      return http(req);
+    });
     setScepListenerPort(this.world, {
       start: ({ device, handle }) => {
         const ep = this.lab.devices.find((d) => d.name === device.name)?.scep;

@@ -113,7 +113,7 @@ describe('twin serve (child process)', () => {
     }
   });
 
-  it('the built-in lab: R1 at R1> with admin/admin, enable secret cisco; CA serves SCEP', async () => {
+  it('the built-in lab: R1 at R1> with admin/admin, enable secret cisco; CA serves SCEP; R1 enrols with it', async () => {
     const [ssh, scep] = await freePorts(2);
     const [cmd, args] = twinArgs('serve', '--state-dir', `${tmp.path}/default`, '--ssh-port', String(ssh), '--scep-port', String(scep));
     const d = startDaemon(cmd, args, { cwd: ROOT });
@@ -131,6 +131,44 @@ describe('twin serve (child process)', () => {
       const caps = await httpGet(`http://127.0.0.1:${scep}/cgi-bin/pkiclient.exe?operation=GetCACaps`);
       expect(caps.status).toBe(200);
       expect(caps.body).toContain('POSTPKIOperation');
+
+      // R1 enrols with the lab CA through its SCEP URL
+      const t = await login({ port: ssh!, prompt: /R1>$/ });
+      t.send('enable\r');
+      await t.expect('Password: ');
+      t.send('cisco\r');
+      await t.expect(/R1#$/);
+      await t.cmd('terminal length 0', /R1#$/);
+      await t.cmd('configure terminal', /R1\(config\)#$/);
+      await t.cmd('crypto key generate rsa modulus 1024', /R1\(config\)#$/, 20_000);
+      await t.cmd('crypto pki trustpoint TP', /R1\(ca-trustpoint\)#$/);
+      await t.cmd(`enrollment url http://127.0.0.1:${scep}`, /R1\(ca-trustpoint\)#$/);
+      await t.cmd('revocation-check none', /R1\(ca-trustpoint\)#$/);
+      await t.cmd('exit', /R1\(config\)#$/);
+      t.send('crypto pki authenticate TP\r');
+      await t.expect(/\[yes\/no\]: ?$/, 20_000);
+      await t.cmd('yes', /R1\(config\)#$/, 20_000);
+      t.send('crypto pki enroll TP\r');
+      await t.expect(/Password: ?$/, 20_000);
+      t.send('secret123\r');
+      await t.expect(/Re-enter password: ?$/);
+      t.send('secret123\r');
+      await t.expect(/\[yes\/no\]: ?$/);
+      t.send('no\r');
+      await t.expect(/\[no\]: ?$/);
+      t.send('no\r');
+      await t.expect(/Request certificate from CA\? \[yes\/no\]: ?$/);
+      await t.cmd('yes', /R1\(config\)#$/, 20_000);
+      await t.cmd('end', /R1#$/);
+      let certs = '';
+      for (let i = 0; i < 100 && !/^Certificate\r\n  Status: Available/m.test(certs); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        certs = await t.cmd('show crypto pki certificates', /R1#$/);
+      }
+      expect(certs).toMatch(/^Certificate\r\n  Status: Available/m);
+      expect(certs).toMatch(/^CA Certificate\r\n  Status: Available/m);
+      expect(certs).toContain('cn=TwinLab CA');
+      t.end();
     } finally {
       expect(await d.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
