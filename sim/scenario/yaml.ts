@@ -19,7 +19,7 @@ export class FileError extends Error {
     readonly file: string,
     readonly problems: Problem[],
   ) {
-    super(problems.map((p) => `${file}:${p.line}:${p.col}: ${p.message}`).join('\n'));
+    super(problems.map((p) => (p.line > 0 ? `${file}:${p.line}:${p.col}: ${p.message}` : `${file}: ${p.message}`)).join('\n'));
     this.name = 'FileError';
   }
 }
