@@ -215,7 +215,16 @@ export function renderDeviceSvg(tl: DeviceTimeline, from: number, to: number): s
           `</g>`,
       );
     }
+    // one mark per pixel column and class (a CA outage logs thousands of retries)
+    const merged = new Map<string, { m: Mark; n: number }>();
     for (const m of l.marks) {
+      const k = `${Math.round(x(m.at))}|${m.cls}`;
+      const hit = merged.get(k);
+      if (hit) hit.n++;
+      else merged.set(k, { m, n: 1 });
+    }
+    for (const { m: m0, n } of merged.values()) {
+      const m = n > 1 ? { ...m0, title: `${m0.title} (and ${n - 1} more here)` } : m0;
       const xx = x(m.at);
       if (m.cls.startsWith('ike')) {
         parts.push(`<line class="mark ${m.cls}" data-kind="${m.cls}" x1="${xx}" y1="${y + 5}" x2="${xx}" y2="${y + LANE_H - 5}"><title>${esc(m.title)}</title></line>`);

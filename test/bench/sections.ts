@@ -10,4 +10,5 @@ export const SECTIONS: { name: string; load: () => Promise<{ default: BenchSecti
   { name: 'cli', load: () => import('./cli.bench.js') },
   { name: 'scale', load: () => import('./scale.bench.js') },
   { name: 'rollover', load: () => import('./rollover.bench.js') },
+  { name: 'scenarios', load: () => import('./scenarios.js') },
 ];
