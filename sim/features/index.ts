@@ -13,6 +13,7 @@ import { lineFeature } from './line/index.js';
 import { nvramFeature } from './nvram/index.js';
 import { pkiFeature } from './pki/index.js';
 import { simulationFeature } from './simulation/index.js';
+import { ikeFeature } from './ike/index.js';
 
 export const FEATURES: Feature[] = [
   execFeature,
@@ -24,6 +25,7 @@ export const FEATURES: Feature[] = [
   nvramFeature,
   pkiFeature,
   simulationFeature,
+  ikeFeature,
 ];
 
 let shared: Registry | undefined;
