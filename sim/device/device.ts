@@ -260,7 +260,9 @@ export class Device implements DeviceApi {
         // First power-on of a lab device: the lab's config becomes its NVRAM content, stored
         // the way IOS writes it (rendered from state, no comment lines).
         try {
-          this.nvram.writeStartup(renderBody(this, { target: 'startup', comments: false }).join('\n') + '\n');
+          // Not fsynced: losing this copy in a crash only brings back "missing", which boots
+          // the very same lab config. Keeps 1,000-device first starts fast.
+          this.nvram.writeStartup(renderBody(this, { target: 'startup', comments: false }).join('\n') + '\n', { durable: false });
         } catch (e) {
           this.bootLog.push(`% NVRAM: cannot write the initial startup-config (${(e as Error).message})`);
         }

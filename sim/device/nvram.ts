@@ -45,12 +45,17 @@ export class Nvram {
     }
   }
 
-  writeStartup(text: string): void {
+  /**
+   * `durable: false` skips the fsyncs (the rename is still atomic). Only for content that
+   * can be re-derived if lost: the first power-on copy of the lab's initial config, which a
+   * crash merely turns back into "missing" (= the same lab config next boot).
+   */
+  writeStartup(text: string, opts: { durable?: boolean } = {}): void {
     if (!this.dir) {
       this.memStartup = text;
       return;
     }
-    atomicWrite(this.startupPath!, text);
+    atomicWrite(this.startupPath!, text, opts.durable ?? true);
   }
 
   readPrivate(): { data: Record<string, unknown>; error?: string } {
@@ -84,18 +89,19 @@ export class Nvram {
 }
 
 let tmpSeq = 0;
-export function atomicWrite(file: string, content: string): void {
+export function atomicWrite(file: string, content: string, durable = true): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${tmpSeq++}`;
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
     fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+  if (!durable) return;
   try {
     const dfd = fs.openSync(dir, 'r');
     try {

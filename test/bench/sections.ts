@@ -10,5 +10,7 @@ export const SECTIONS: { name: string; load: () => Promise<{ default: BenchSecti
   { name: 'cli', load: () => import('./cli.bench.js') },
   { name: 'scale', load: () => import('./scale.bench.js') },
   { name: 'rollover', load: () => import('./rollover.bench.js') },
+  { name: 'scep', load: () => import('./scep.bench.js') },
+  { name: 'ike', load: () => import('./ike.js') },
   { name: 'scenarios', load: () => import('./scenarios.js') },
 ];
