@@ -19,6 +19,7 @@
  * Validation is zod; the loader (load.ts) maps every issue to line:column in the file.
  */
 import { z } from 'zod';
+import { DeviceIkeSchema, IkeLabSchema } from '../ike/peers-schema.js';
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,30}$/;
 
@@ -52,6 +53,8 @@ export const DeviceSchema = z
     startupConfig: z.string().max(1_000_000).optional(),
     /** SCEP HTTP endpoint of a `ca` device, e.g. { port: 8080 } → http://127.0.0.1:8080 */
     scep: z.object({ host: Host.default('127.0.0.1'), port: Port }).strict().optional(),
+    /** Real IKEv2 on UDP for this router, e.g. { udp: { port: 4500 } } (see sim/ike/peers.ts). */
+    ike: DeviceIkeSchema.optional(),
   })
   .strict();
 
@@ -73,6 +76,8 @@ export const LabSchema = z
     epoch: Epoch.optional(),
     rate: z.number().positive('must be > 0').max(1e9).default(1),
     devices: z.array(DeviceSchema).min(1, 'a lab needs at least one device').max(5000),
+    /** Simulated IKE peers (sim/ike/peers.ts). */
+    ike: IkeLabSchema.optional(),
   })
   .strict()
   .superRefine((lab, ctx) => {

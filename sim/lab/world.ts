@@ -9,6 +9,7 @@ import { startScepHttpServer, type ScepHttpServer } from '../transport/scep-http
 import { httpTransport } from '../transport/http-client.js';
 import { registerScepAlias, setExternalScepTransport, setScepListenerPort } from '../features/pki/scep-route.js';
 import { routerStartupConfig } from './default.js';
+import { startLabIke } from '../features/ike/lab.js';
 import type { LabWorld, WorldFactory } from './run.js';
 import { isLoopbackHost, type Lab, type LabDevice } from './schema.js';
 
@@ -145,9 +146,11 @@ export const createLabWorld: WorldFactory = async (lab, o): Promise<LabWorld> =>
     for (const e of d.bootErrors) o.log(`${d.name}: startup-config: ${JSON.stringify(e)}`);
   }
   let stopPacer: (() => void) | undefined;
+  let ike: Awaited<ReturnType<typeof startLabIke>> | undefined;
   const stop = async () => {
     stopPacer?.();
     stopPacer = undefined;
+    await ike?.close();
     // stop every device's listeners (certificate servers) and flush state
     for (const d of world.devices()) {
       try {
@@ -160,6 +163,7 @@ export const createLabWorld: WorldFactory = async (lab, o): Promise<LabWorld> =>
   };
   try {
     await scep.settle();
+    ike = await startLabIke(world, lab, o.log);
   } catch (e) {
     await stop();
     throw e;
@@ -171,7 +175,7 @@ export const createLabWorld: WorldFactory = async (lab, o): Promise<LabWorld> =>
     },
     stop,
     endpoints() {
-      return [...scep.bound].map(([device, url]) => ({ device, what: 'SCEP', url }));
+      return [...[...scep.bound].map(([device, url]) => ({ device, what: 'SCEP', url })), ...(ike?.endpoints ?? [])];
     },
   };
 };

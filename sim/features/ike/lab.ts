@@ -168,3 +168,30 @@ export async function startLabIkeUdp(world: World, eps: UdpEndpointSpec[], log?:
   }
   return { handles, close: async () => void (await Promise.all(handles.map((h) => h.close()))) };
 }
+
+/**
+ * What the lab → World bridge (sim/lab/world.ts) calls after boot: install the lab's `ike:` peers
+ * and bind the devices' `ike: { udp }` endpoints. Returns the endpoints for the banner and close().
+ */
+export async function startLabIke(
+  world: World,
+  lab: { ike?: unknown; devices: { name: string; ike?: { udp: { host: string; port: number } } | undefined }[] },
+  log?: (line: string) => void,
+): Promise<{ endpoints: { device: string; what: string; url: string }[]; close(): Promise<void> }> {
+  const rt = lab.ike !== undefined ? installIkeLab(world, lab.ike) : undefined;
+  const eps = lab.devices.filter((d) => d.ike?.udp).map((d) => ({ device: d.name, host: d.ike!.udp.host, port: d.ike!.udp.port }));
+  let udp: Awaited<ReturnType<typeof startLabIkeUdp>> | undefined;
+  try {
+    udp = eps.length ? await startLabIkeUdp(world, eps, log) : undefined;
+  } catch (e) {
+    rt?.stop();
+    throw e;
+  }
+  return {
+    endpoints: (udp?.handles ?? []).flatMap((h) => h.endpoints().map((e) => ({ device: h.device.name, what: 'IKEv2', url: `udp://${e.address}:${e.port}` }))),
+    async close() {
+      rt?.stop();
+      await udp?.close();
+    },
+  };
+}

@@ -16,11 +16,12 @@
 import type { Handler, HandlerContext } from '../../device/feature.js';
 import type { Device } from '../../device/device.js';
 import { isoUtc } from '../../kernel/clock.js';
-import { ikeState, type IsakmpPolicy, type RouterSa } from './state.js';
+import { ikeState, type IkeState, type IsakmpPolicy, type RouterSa } from './state.js';
 import { ikePeerStats, ikeAttempts, type IkePeerStats } from './records.js';
 import { ikeLab, peersOf } from './lab.js';
 import { signatureMode } from './attempts.js';
 import { routerIkeUdp } from './udp.js';
+import { iosIkev2Status } from '../../ike/v2/engine.js';
 import { routerAddress } from '../../ike/peers.js';
 
 const ENCR_TEXT: Record<string, string> = {
@@ -72,6 +73,7 @@ function showIsakmpPolicy(ctx: HandlerContext): void {
 
 interface V2Row {
   id: number;
+  status: string;
   local: string;
   remote: string;
   encr: string;
@@ -100,6 +102,9 @@ function fromSuite(s: string | undefined): Pick<V2Row, 'encr' | 'keysize' | 'prf
   return { encr, keysize, prf: hashOf(prfPart), hash: integ ? hashOf(integ) : 'None', dh };
 }
 
+/** Tunnel-ids of wire SAs, drawn from the router's conn-id counter (per boot). */
+const udpTunnelIds = new WeakMap<IkeState, Map<number, number>>();
+
 function v2Rows(d: Device): V2Row[] {
   const st = ikeState(d);
   const now = d.world.now();
@@ -107,6 +112,7 @@ function v2Rows(d: Device): V2Row[] {
     .filter((s) => s.version === 2 && !s.deleted)
     .map((s: RouterSa) => ({
       id: s.connId,
+      status: 'READY',
       local: `${s.local}/${s.localPort}`,
       remote: `${s.remote}/${s.remotePort}`,
       encr: s.encrShow ?? 'AES-CBC',
@@ -121,10 +127,17 @@ function v2Rows(d: Device): V2Row[] {
     }));
   const udp = routerIkeUdp(d);
   if (udp) {
+    let ids = udpTunnelIds.get(st);
+    if (!ids) udpTunnelIds.set(st, (ids = new Map()));
     for (const sa of udp.engine.list()) {
-      if (sa.state !== 'ESTABLISHED') continue;
+      const status = iosIkev2Status(sa.state);
+      // SAs from before a reload are gone for the router (its state was rebuilt).
+      if (status === 'FAILED' || sa.createdAt < d.bootedAt) continue;
+      let id = ids.get(sa.id);
+      if (id === undefined) ids.set(sa.id, (id = st.nextConnId++));
       rows.push({
-        id: 10_000 + sa.id,
+        id,
+        status,
         local: `${sa.local.address}/${sa.local.port}`,
         remote: `${sa.remote.address}/${sa.remote.port}`,
         ...fromSuite(sa.suite),
@@ -136,7 +149,7 @@ function v2Rows(d: Device): V2Row[] {
       });
     }
   }
-  return rows;
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 function showIkev2Sa(ctx: HandlerContext): void {
@@ -145,7 +158,7 @@ function showIkev2Sa(ctx: HandlerContext): void {
   ctx.out('');
   if (rows.length) ctx.out('Tunnel-id Local                 Remote                fvrf/ivrf            Status ');
   for (const r of rows) {
-    ctx.out(`${pad(String(r.id), 10)}${pad(r.local, 22)}${pad(r.remote, 22)}${pad('none/none', 21)}READY  `);
+    ctx.out(`${pad(String(r.id), 10)}${pad(r.local, 22)}${pad(r.remote, 22)}${pad('none/none', 21)}${r.status.padEnd(7)}`);
     ctx.out(`      Encr: ${r.encr}, keysize: ${r.keysize}, PRF: ${r.prf}, Hash: ${r.hash}, DH Grp:${r.dh}, Auth sign: RSA, Auth verify: RSA`);
     ctx.out(`      Life/Active Time: ${r.life}/${r.active} sec`);
     if (ctx.args.detailed) {
