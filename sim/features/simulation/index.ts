@@ -72,11 +72,18 @@ const handlers: Record<string, Handler> = {
     const ms = Number(ctx.args.duration);
     const before = world.scheduler.executed;
     const t0 = world.now();
+    // The session typing the command is busy, not idle: its exec-timeout must not end it in the
+    // middle of its own advance (IOS counts exec-timeout while waiting for input). Its idle time
+    // starts when the advance is over: the timer, if it fires meanwhile, re-arms for then.
+    const s = ctx.session as { lastInputAt: number } | undefined;
+    if (s) s.lastInputAt = Math.max(s.lastInputAt, t0 + Math.max(0, Math.floor(ms)));
     try {
       world.advance(ms);
     } catch (e) {
       ctx.error(`% Simulation stopped: ${(e as Error).message}`);
       return;
+    } finally {
+      if (s) s.lastInputAt = Math.min(s.lastInputAt, world.now());
     }
     const n = world.scheduler.executed - before;
     ctx.out(`Simulated ${fmtDuration(world.now() - t0)}: ${n} event${n === 1 ? '' : 's'}, ${ctx.device.name} clock now ${isoUtc(ctx.device.wallNow())} (world ${fmtSpan(world.now())})`);
