@@ -24,6 +24,7 @@ import { LabRuntime, readLabState, type TaskResult } from '../lab-runner/runtime
 import { buildWorld } from '../lab/world.js';
 import { evaluate, type TimelineEvent } from '../scenario/predicates.js';
 import { FileError } from '../scenario/yaml.js';
+import { loadIke } from '../scenario/ike.js';
 import { Dashboard, fmtWall } from '../dashboard/Dashboard.js';
 
 export interface LabOptions {
@@ -107,7 +108,8 @@ export async function gradeOffline(lab: CompiledLab, stateDir: string): Promise<
     const world = buildWorld({ ...lab.lab, epoch: last }, copy, { realTime: false });
     await world.bootAll();
     const events: TimelineEvent[] = [...st.events];
-    const view = { device: (n: string) => world.device(n), events: () => events };
+    if (lab.def.ike !== undefined) (await loadIke()).install(world, lab.def.ike);
+    const view = { device: (n: string) => world.device(n), events: () => events, world };
     const tasks = lab.tasks.map((t) => {
       const v = evaluate(t.check, view);
       return { id: t.id, title: t.title, ok: v.ok, detail: v.detail, hint: t.hint };

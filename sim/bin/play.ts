@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadScenarioFile, type Scenario } from '../scenario/load.js';
 import { formatFailure, fmtDuration, playScenario, type RunResult } from '../scenario/runner.js';
-import { renderHtml, reportJson } from '../scenario/report.js';
+import { ikeSummary, renderHtml, reportJson } from '../scenario/report.js';
 import { FileError } from '../scenario/yaml.js';
 import { isoUtc } from '../kernel/clock.js';
 
@@ -69,6 +69,9 @@ export async function play(files: string[], o: PlayOptions): Promise<number> {
     results.push(r);
     if (r.ok) {
       out(`ok   ${s.name}  (${r.steps.length} steps, ${fmtDuration(r.endWall - r.startWall)} simulated, seed ${r.seed}, ${ms} ms)\n`);
+      for (const k of ikeSummary(r)) {
+        out(`     IKE ${k.router}/${k.peer}: ${k.attempts} attempts, ${k.failures} failed, ${k.outages} outage(s), longest ${fmtDuration(k.longestOutageMs)}, total ${fmtDuration(k.totalOutageMs)}${k.ongoing ? ' (ongoing)' : ''}\n`);
+      }
     } else {
       out(`${formatFailure(r)}\n`);
     }

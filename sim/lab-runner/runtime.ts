@@ -19,6 +19,7 @@ import type { Scenario, Step } from '../scenario/load.js';
 import { evaluate, type StateView, type TimelineEvent } from '../scenario/predicates.js';
 import { caServer, trustpoints, type CaSnap } from '../scenario/probe.js';
 import { jsonSafe } from '../scenario/report.js';
+import { ikeLoaded, loadIke } from '../scenario/ike.js';
 import type { CompiledLab } from './training.js';
 
 export interface TaskResult {
@@ -118,6 +119,7 @@ export class LabRuntime implements StateView {
     return this.world?.device(name);
   }
 
+
   events(): readonly TimelineEvent[] {
     return this.evs;
   }
@@ -157,6 +159,14 @@ export class LabRuntime implements StateView {
       }
       if (!(lw.world instanceof World)) throw new Error('the lab world is not a simulator World');
       const world = lw.world;
+      if (self.lab.def.ike !== undefined) {
+        try {
+          (await loadIke()).install(world, self.lab.def.ike);
+        } catch (e) {
+          await lw.stop?.();
+          throw new Error(`the lab's IKE peers: ${(e as Error).message}`);
+        }
+      }
       // The baseline: the lab's setup steps, played as a user before anyone can log in.
       if (setup.length) {
         const sc: Scenario = { file: self.lab.file, dir: '', name: `${self.lab.def.name} setup`, tags: [], seed: self.lab.def.seed, epoch: world.epoch, devices: [], ca: self.lab.def.ca, steps: setup };
@@ -189,7 +199,7 @@ export class LabRuntime implements StateView {
       this.pendingLines.push(JSON.stringify(jsonSafe(ev)));
       if (e.type === 'log') {
         const text = String(e.data.text ?? '');
-        if (/%(PKI|CRYPTO|SYS-5-(RELOAD|RESTART|CONFIG_I))/.test(text)) {
+        if (/%(PKI|CRYPTO-6-AUTOGEN|SYS-5-(RELOAD|RESTART|CONFIG_I))/.test(text)) {
           this.recent.push(`${e.device}: ${text.replace(/\n[\s\S]*$/, '')}`);
           if (this.recent.length > 50) this.recent.shift();
         }
@@ -378,7 +388,15 @@ export class LabRuntime implements StateView {
       rate: this.rate,
       paused: this.paused,
       devices,
-      ike: [],
+      ike: w
+        ? (ikeLoaded()?.stats(w, {}) ?? []).map((st) => ({
+            peer: `${st.router}↔${st.peer}`,
+            status: !st.last ? 'no attempt' : st.last.ok ? 'up' : `DOWN (${st.last.reason ?? '?'})`,
+            attempts: st.attempts,
+            failures: st.failures,
+            ...(st.longestOutageMs ? { outageMs: st.longestOutageMs } : {}),
+          }))
+        : [],
       tasks: this.grade(),
       recent: this.recent.slice(-6),
       message: this.message,

@@ -77,6 +77,17 @@ export type Step = StepBase &
     | { kind: 'expectEvent'; type: string; device?: string | undefined; match: Record<string, unknown>; count: CountSpec; within: 'phase' | 'step' | 'run' }
     | { kind: 'expectLog'; device?: string | undefined; message: string; count: CountSpec; within: 'phase' | 'step' | 'run' }
     | { kind: 'check'; predicate: Predicate }
+    | {
+        kind: 'expectIke';
+        peer: string;
+        router?: string | undefined;
+        attempts?: CountSpec;
+        successes?: CountSpec;
+        failures?: CountSpec;
+        longestOutage?: { min?: number | undefined; max?: number | undefined } | undefined;
+        totalOutage?: { min?: number | undefined; max?: number | undefined } | undefined;
+        last?: 'ok' | 'failed' | undefined;
+      }
   );
 
 export interface ScenarioDeviceSpec extends LabDevice {
@@ -206,6 +217,7 @@ function compile(sf: ScenarioFile, pdoc: PositionedDoc): Scenario {
   let ike: unknown;
   if (typeof sf.lab === 'string') {
     const labPath = resolve(dir, sf.lab);
+    ike = sf.ike;
     try {
       const lab = loadLabFile(labPath);
       devices = lab.devices;
@@ -229,7 +241,7 @@ function compile(sf: ScenarioFile, pdoc: PositionedDoc): Scenario {
       if (ca) problems.push(pdoc.problem(['ca'], 'ca: given both here and in lab'));
       ca = sf.lab.ca;
     }
-    ike = sf.lab.ike;
+    ike = sf.lab.ike ?? sf.ike;
     const names = new Set<string>();
     sf.lab.devices.forEach((d, i) => {
       if (names.has(d.name.toLowerCase())) problems.push(pdoc.problem(['lab', 'devices', i, 'name'], `duplicate device name ${d.name}`));
@@ -467,6 +479,25 @@ export function compileSteps(list: StepInput[], root: Path, cx: StepContext): St
         checkDevice(e.device, [...ap, 'device']);
         checkRegexLiteral(e.message, [...ap, 'message'], pdoc, problems);
         steps.push({ ...base, kind: 'expectLog', device: e.device, message: e.message, count: e.absent ? 0 : e.count, within: e.within ?? 'phase' });
+        break;
+      }
+      case 'expectIke': {
+        const e = s.expectIke!;
+        checkDevice(e.router, [...ap, 'router']);
+        const b = (x: { min?: string | undefined; max?: string | undefined } | undefined) =>
+          x ? { min: x.min !== undefined ? parseDuration(x.min) : undefined, max: x.max !== undefined ? parseDuration(x.max) : undefined } : undefined;
+        steps.push({
+          ...base,
+          kind: 'expectIke',
+          peer: e.peer,
+          router: e.router,
+          attempts: e.attempts,
+          successes: e.successes,
+          failures: e.failures,
+          longestOutage: b(e.longestOutage),
+          totalOutage: b(e.totalOutage),
+          last: e.last,
+        });
         break;
       }
       case 'check':

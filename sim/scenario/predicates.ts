@@ -8,6 +8,8 @@ import type { Device } from '../device/device.js';
 import { countOk, describeCount, regexLiteral, textMatches, valueMatches } from './expect.js';
 import type { Predicate } from './schema.js';
 import { trustpoints } from './probe.js';
+import { ikeLoaded } from './ike.js';
+import type { World } from '../world/world.js';
 
 export interface TimelineEvent {
   /** Absolute simulated wall time: ms since the Unix epoch (world epoch + world time). */
@@ -21,6 +23,8 @@ export interface TimelineEvent {
 
 export interface StateView {
   device(name: string): Device | undefined;
+  /** The world (IKE figures live per world); optional for views without one. */
+  world?: World | undefined;
   /** Events the predicate may look at (since the lab baseline / scenario start). */
   events(): readonly TimelineEvent[];
 }
@@ -120,6 +124,16 @@ export function evaluate(p: Predicate, view: StateView): Verdict {
       if (!new RegExp(`^ certificate ${cur.serial}\\b`, 'im').test(chain)) return { ok: false, detail: `${what}: certificate ${cur.serial} is not in startup-config (not saved)` };
     }
     return { ok: true, detail: cur ? `${what}: certificate ${cur.serial} ${state}${c.inStartup ? ', saved' : ''}` : `${what}: no certificate` };
+  }
+  if (p.ike) {
+    const { peer, router, last } = p.ike;
+    const ike = ikeLoaded();
+    if (!ike || !view.world) return { ok: false, detail: 'the IKE simulation is not running in this lab' };
+    const st = ike.stats(view.world, { peer, ...(router ? { router } : {}) })[0];
+    if (!st?.last) return { ok: false, detail: `IKE peer ${peer}: no attempt yet` };
+    const want = last ?? 'ok';
+    const got = st.last.ok ? 'ok' : 'failed';
+    return { ok: got === want, detail: `IKE peer ${peer}: last attempt ${got}${st.last.ok ? '' : ` (${st.last.reason ?? '?'})`}, ${st.attempts} attempts, ${st.failures} failed` };
   }
   if (p.all) {
     for (const q of p.all) {

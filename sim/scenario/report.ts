@@ -152,6 +152,59 @@ function certBar(c: CertSnap): Bar {
   };
 }
 
+// ---- IKE figures ----------------------------------------------------------------------------
+
+export interface IkeSummary {
+  router: string;
+  peer: string;
+  attempts: number;
+  failures: number;
+  outages: number;
+  longestOutageMs: number;
+  totalOutageMs: number;
+  reasons: Record<string, number>;
+  /** The last outage had not ended when the run stopped (counted up to the last attempt). */
+  ongoing: boolean;
+}
+
+/** Per router/peer totals from the run's `ike.attempt` events (outage: first failure → next success). */
+export function ikeSummary(r: RunResult): IkeSummary[] {
+  const by = new Map<string, IkeSummary & { since?: number; last?: number }>();
+  for (const e of r.events) {
+    if (e.type !== 'ike.attempt' || typeof e.data.ok !== 'boolean') continue;
+    const router = e.device ?? String(e.data.router ?? '');
+    const peer = String(e.data.peer ?? '');
+    const k = `${router}|${peer}`;
+    let s = by.get(k);
+    if (!s) by.set(k, (s = { router, peer, attempts: 0, failures: 0, outages: 0, longestOutageMs: 0, totalOutageMs: 0, reasons: {}, ongoing: false }));
+    s.attempts++;
+    s.last = e.wall;
+    if (!e.data.ok) {
+      s.failures++;
+      const why = String(e.data.reason ?? 'failed');
+      s.reasons[why] = (s.reasons[why] ?? 0) + 1;
+      if (s.since === undefined) {
+        s.since = e.wall;
+        s.outages++;
+      }
+    } else if (s.since !== undefined) {
+      const d = e.wall - s.since;
+      s.totalOutageMs += d;
+      s.longestOutageMs = Math.max(s.longestOutageMs, d);
+      s.since = undefined;
+    }
+  }
+  return [...by.values()].map(({ since, last, ...x }) => {
+    if (since !== undefined && last !== undefined) {
+      const d = last - since;
+      x.totalOutageMs += d;
+      x.longestOutageMs = Math.max(x.longestOutageMs, d);
+      x.ongoing = true;
+    }
+    return x;
+  });
+}
+
 // ---- SVG --------------------------------------------------------------------------------------
 
 const W = 1100;
@@ -349,6 +402,16 @@ function scenarioSection(r: RunResult, idx: number): string {
     h.push(`<h3>${esc(d.device)}${d.device === r.ca?.device ? ' (CA)' : ''}</h3>`);
     h.push(renderDeviceSvg(d, from, to));
   }
+  const ike = ikeSummary(r);
+  if (ike.length) {
+    h.push('<h3>IKE</h3><table class="summary ike"><tr><th>router</th><th>peer</th><th>attempts</th><th>failures</th><th>outages</th><th>longest</th><th>total</th><th>reasons</th></tr>');
+    for (const k of ike) {
+      h.push(
+        `<tr><td>${esc(k.router)}</td><td>${esc(k.peer)}</td><td>${k.attempts}</td><td class="${k.failures ? 'fail' : 'ok'}">${k.failures}</td><td>${k.outages}</td><td>${esc(fmtDuration(k.longestOutageMs))}</td><td>${esc(fmtDuration(k.totalOutageMs))}${k.ongoing ? ' (ongoing)' : ''}</td><td>${esc(Object.entries(k.reasons).map(([a, n]) => `${a} ×${n}`).join(', '))}</td></tr>`,
+      );
+    }
+    h.push('</table>');
+  }
   h.push('<h3>Steps</h3><table class="steps"><tr><th>#</th><th>phase</th><th>sim time</th><th>step</th><th>status</th></tr>');
   for (const s of r.steps) {
     h.push(
@@ -409,6 +472,7 @@ export function reportJson(results: RunResult[]): Record<string, unknown> {
           marks: l.marks.map((m) => ({ at: isoUtc(m.at), cls: m.cls, title: m.title })),
         })),
       })),
+      ike: ikeSummary(r),
       certificates: r.certs.map((c) => ({ ...c, notBefore: isoUtc(c.notBefore), notAfter: isoUtc(c.notAfter), seenAt: isoUtc(c.seenAt) })),
       events: r.events.map((e) => ({ at: isoUtc(e.wall), device: e.device ?? null, type: e.type, data: e.data })),
       transcripts: r.sessions.map((s) => ({ session: s.id, device: s.device, user: s.user, helper: s.helper, text: plainText(s.output) })),

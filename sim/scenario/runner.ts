@@ -26,6 +26,7 @@ import type { OutputExpectation, Scenario, Step } from './load.js';
 import { evaluate, type StateView, type TimelineEvent } from './predicates.js';
 import { buildWorld } from './world.js';
 import { certSnapshot, trustpoints, type CertSnap } from './probe.js';
+import { loadIke, type IkeStats } from './ike.js';
 
 export interface RunOptions {
   /** Override the scenario's seed. */
@@ -205,8 +206,10 @@ export class ScenarioRun implements StateView {
         if (d) for (const t of trustpoints(d)) this.noteCerts(t.certs);
       }
     });
-    if (!this.opts.attach) await world.bootAll();
-    else await this.settleDevices();
+    if (!this.opts.attach) {
+      await world.bootAll();
+      if (this.scenario.ike !== undefined) (await loadIke()).install(world, this.scenario.ike);
+    } else await this.settleDevices();
   }
 
   private certKeys = new Set<string>();
@@ -409,6 +412,30 @@ export class ScenarioRun implements StateView {
         }
         return;
       }
+      case 'expectIke': {
+        const ike = await loadIke();
+        const st = ike.stats(this.world, { peer: step.peer, ...(step.router ? { router: step.router } : {}) })[0];
+        if (!st) throw new StepFailure(`no IKE attempts recorded for peer ${step.peer}${step.router ? ` on ${step.router}` : ''}`);
+        rec.detail = describeIke(st);
+        const bad: string[] = [];
+        const cnt = (what: string, n: number, c: typeof step.attempts) => {
+          if (c !== undefined && !countOk(n, c)) bad.push(`${what} ${n} (want ${describeCount(c)})`);
+        };
+        cnt('attempts', st.attempts, step.attempts);
+        cnt('successes', st.successes, step.successes);
+        cnt('failures', st.failures, step.failures);
+        const range = (what: string, ms: number, r: typeof step.longestOutage) => {
+          if (!r) return;
+          if ((r.min !== undefined && ms < r.min) || (r.max !== undefined && ms > r.max)) {
+            bad.push(`${what} ${fmtDuration(ms)} (want ${r.min !== undefined ? `≥ ${fmtDuration(r.min)}` : ''}${r.min !== undefined && r.max !== undefined ? ' and ' : ''}${r.max !== undefined ? `≤ ${fmtDuration(r.max)}` : ''})`);
+          }
+        };
+        range('longest outage', st.longestOutageMs, step.longestOutage);
+        range('total outage', st.totalOutageMs, step.totalOutage);
+        if (step.last !== undefined && (st.last?.ok ?? false) !== (step.last === 'ok')) bad.push(`last attempt ${st.last ? (st.last.ok ? 'ok' : `failed (${st.last.reason ?? '?'})`) : 'none'} (want ${step.last})`);
+        if (bad.length) throw new StepFailure(`IKE peer ${step.peer}: ${bad.join('; ')}\n  figures: ${describeIke(st)}`);
+        return;
+      }
       case 'check': {
         const v = evaluate(step.predicate, this);
         if (!v.ok) throw new StepFailure(`check failed: ${v.detail}`);
@@ -603,6 +630,10 @@ export class ScenarioRun implements StateView {
   }
 }
 
+function describeIke(s: IkeStats): string {
+  return `${s.attempts} attempts, ${s.successes} ok, ${s.failures} failed, ${s.outages} outage(s), longest ${fmtDuration(s.longestOutageMs)}, total ${fmtDuration(s.totalOutageMs)}`;
+}
+
 function indent(s: string): string {
   return s
     .split('\n')
@@ -658,6 +689,8 @@ export function label(step: Step): string {
       return `expect log ${step.count === 0 ? 'absent ' : ''}${step.message}${step.device ? ` on ${step.device}` : ''}`;
     case 'check':
       return `check ${Object.keys(step.predicate)[0]}`;
+    case 'expectIke':
+      return `expect IKE figures of ${step.peer}`;
   }
 }
 

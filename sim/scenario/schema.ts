@@ -112,6 +112,7 @@ export interface Predicate {
   log?: { device?: string; message: string; count?: z.infer<typeof Count> };
   event?: { type: string; device?: string; match?: Record<string, unknown>; count?: z.infer<typeof Count> };
   cert?: { device: string; trustpoint: string; state?: 'valid' | 'none' | 'expired'; notSerial?: string; inStartup?: boolean };
+  ike?: { peer: string; router?: string; last?: 'ok' | 'failed' };
   all?: Predicate[];
   any?: Predicate[];
   not?: Predicate;
@@ -147,13 +148,15 @@ export const PredicateSchema: z.ZodType<Predicate> = z.lazy(() =>
         })
         .strict()
         .optional(),
+      /** An IKE peer of the lab: its latest authentication attempt (default: succeeded). */
+      ike: z.object({ peer: z.string().min(1), router: Name.optional(), last: z.enum(['ok', 'failed']).optional() }).strict().optional(),
       all: z.array(PredicateSchema).optional(),
       any: z.array(PredicateSchema).optional(),
       not: PredicateSchema.optional(),
     })
     .strict()
-    .refine((p) => Object.keys(p).length === 1, { message: 'a check has exactly one of: running, startup, saved, log, event, cert, all, any, not' })
-    .meta({ id: 'Check', description: 'A state predicate: exactly one of running, startup, saved, log, event, cert, all, any, not' }),
+    .refine((p) => Object.keys(p).length === 1, { message: 'a check has exactly one of: running, startup, saved, log, event, cert, ike, all, any, not' })
+    .meta({ id: 'Check', description: 'A state predicate: exactly one of running, startup, saved, log, event, cert, ike, all, any, not' }),
 );
 
 // ---- expectations ----------------------------------------------------------------------------
@@ -184,6 +187,23 @@ const EventExpect = z
     count: Count.optional(),
     /** Where to look: since the current phase started (default), since the last step, or the whole run. */
     within: z.enum(['phase', 'step', 'run']).optional(),
+  })
+  .strict();
+
+const IkeExpect = z
+  .object({
+    /** Peer name (the lab's `ike.peers[].name`). */
+    peer: z.string().min(1),
+    router: Name.optional(),
+    attempts: Count.optional(),
+    successes: Count.optional(),
+    failures: Count.optional(),
+    /** Bounds on the longest outage (a failed attempt until the next success). */
+    longestOutage: z.object({ min: Duration.optional(), max: Duration.optional() }).strict().optional(),
+    /** Bounds on the sum of all outages. */
+    totalOutage: z.object({ min: Duration.optional(), max: Duration.optional() }).strict().optional(),
+    /** Outcome of the latest attempt. */
+    last: z.enum(['ok', 'failed']).optional(),
   })
   .strict();
 
@@ -269,6 +289,7 @@ export const STEP_ACTIONS = [
   'restart',
   'expectEvent',
   'expectLog',
+  'expectIke',
   'check',
 ] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
@@ -299,6 +320,8 @@ export const StepSchema = z
     restart: z.literal(true).optional(),
     expectEvent: EventExpect.optional(),
     expectLog: LogExpect.optional(),
+    /** IKE figures of a lab peer: attempts, failures, outages (totals since the world started). */
+    expectIke: IkeExpect.optional(),
     /** A state predicate (the same language as training-lab tasks). */
     check: PredicateSchema.optional(),
     /** Session for type/keys/close/expect (default: the session of the previous input step, or the last opened). */
@@ -322,6 +345,8 @@ export const ScenarioSchema = z
     lab: z.union([z.string().min(1), InlineLab]),
     /** The CA when `lab` is a file. */
     ca: CaRef.optional(),
+    /** IKE peers when `lab` is a file (shape owned by the IKE simulation; see sim/ike/peers.ts). */
+    ike: z.unknown().optional(),
     steps: z.array(StepSchema).min(1, 'a scenario needs at least one step'),
   })
   .strict();
@@ -355,6 +380,8 @@ export const TrainingLabSchema = z
     /** Devices: SSH port required (users log in). */
     devices: z.array(DeviceSchema).min(1).max(50),
     ca: CaRef.optional(),
+    /** IKE peers of the lab (shape owned by the IKE simulation; see sim/ike/peers.ts). */
+    ike: z.unknown().optional(),
     /** How far the dashboard's step key advances simulated time (default 1h). */
     stepSize: Duration.optional(),
     /** Steps (scenario steps) that build the lab's starting state after the first boot: the baseline. */

@@ -47,7 +47,7 @@ describe('dashboard', () => {
   it('shows the lab, grades live and obeys its keys', async () => {
     const onQuit = vi.fn();
     const app = render(<Dashboard source={rt} onQuit={onQuit} />);
-    let f = await frameWith(app.lastFrame, 'Tasks 0/5');
+    let f = await frameWith(app.lastFrame, 'Tasks 0/6');
     expect(f).toContain('Router Twin lab · autoenroll-setup (guided)');
     expect(f).toContain('2026-01-01 00:00:00 UTC');
     expect(f).toContain('▶ ×60');
@@ -71,10 +71,11 @@ describe('dashboard', () => {
     const r = await new ScenarioRun({ file: lab.file, dir: '', name: 'solution', tags: [], seed: 1, epoch: 0, devices: [], ca: lab.def.ca, steps: lab.solution }, { attach: rt.world! }).run();
     expect(r.ok, formatFailure(r)).toBe(true);
     rt.notify();
-    f = await frameWith(app.lastFrame, 'Tasks 5/5');
-    expect(f).toMatch(/R1 +pki-tp +SN 02 +█*░+│░+ +\d+% valid, expires in \d+d/);
+    f = await frameWith(app.lastFrame, 'Tasks 6/6');
+    expect(f).toMatch(/R1 +pki-tp +SN 0\d +█*░+│░+ +\d+% valid, expires in \d+d/);
     expect(f).toContain('auto-enroll 90 regenerate');
     expect(f).toContain('%PKI-4-NOAUTOSAVE');
+    expect(f).toMatch(/R1↔client1 +up +attempts \d+, failures \d+/);
     expect(f).not.toContain('✘');
 
     await pause();
@@ -84,7 +85,7 @@ describe('dashboard', () => {
     await pause();
     app.stdin.write('r');
     f = await frameWith(app.lastFrame, 'reset to the baseline');
-    expect(f).toContain('Tasks 0/5');
+    expect(f).toContain('Tasks 0/6');
     expect(f).toContain('2026-01-01 00:00:00 UTC');
     expect(f).toContain('▶ ×60');
 

@@ -37,7 +37,7 @@ describe('scenario loader', () => {
 
   it('reports an unknown step at its key', () => {
     const p = problems(`name: t\n${LAB}steps:\n  - open: R1\n  - typo: show clock\n`);
-    expect(p).toEqual([`x.yaml:9:5: steps.1: unknown step "typo" (a step is one of: phase, note, open, close, type, keys, expect, advance, ca, reload, restart, expectEvent, expectLog, check)`]);
+    expect(p).toEqual([`x.yaml:9:5: steps.1: unknown step "typo" (a step is one of: phase, note, open, close, type, keys, expect, advance, ca, reload, restart, expectEvent, expectLog, expectIke, check)`]);
   });
 
   it('reports two actions in one step', () => {
