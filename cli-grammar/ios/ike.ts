@@ -12,6 +12,7 @@
  * RECALLED from 15.x where known, otherwise shaped after them (INFERRED).
  */
 import type { CommandSpec, ModeSpec } from '../types.js';
+import type { CommandSpecExt } from '../engine.js';
 
 export const ISAKMP_MODE: ModeSpec = { id: 'config-isakmp', parent: 'config', prompt: '(config-isakmp)#', kind: 'config' };
 export const IKEV2_PROPOSAL_MODE: ModeSpec = { id: 'config-ikev2-proposal', parent: 'config', prompt: '(config-ikev2-proposal)#', kind: 'config' };
@@ -83,13 +84,16 @@ export const IKE_CONFIG_COMMANDS: CommandSpec[] = [
   },
 ];
 
-export const ISAKMP_POLICY_COMMANDS: CommandSpec[] = [
+// `no encryption` / `default hash` …: the value may be omitted (explicit no-forms; the engine's implicit
+// truncation keeps a required choice).
+export const ISAKMP_POLICY_COMMANDS: CommandSpecExt[] = [
   {
     id: 'ike.isakmp.authentication',
     modes: ['config-isakmp'],
     no: true,
     default: true,
     syntax: 'authentication < pre-share$method | rsa-encr$method | rsa-sig$method >',
+    noSyntax: 'authentication [< pre-share$method | rsa-encr$method | rsa-sig$method >]',
     help: {
       authentication: 'Set authentication method for protection suite',
       'pre-share': 'Pre-Shared Key',
@@ -104,6 +108,7 @@ export const ISAKMP_POLICY_COMMANDS: CommandSpec[] = [
     default: true,
     // IOS prints `encr` in running-config; typing either works (`encr` is a prefix of `encryption`).
     syntax: 'encryption < des$alg | 3des$alg | aes$alg [< 128$bits | 192$bits | 256$bits >] >',
+    noSyntax: 'encryption [< des$alg | 3des$alg | aes$alg [< 128$bits | 192$bits | 256$bits >] >]',
     help: {
       encryption: 'Set encryption algorithm for protection suite',
       des: 'DES - Data Encryption Standard (56 bit keys).',
@@ -120,6 +125,7 @@ export const ISAKMP_POLICY_COMMANDS: CommandSpec[] = [
     no: true,
     default: true,
     syntax: 'hash < md5$alg | sha$alg | sha256$alg >',
+    noSyntax: 'hash [< md5$alg | sha$alg | sha256$alg >]',
     help: {
       hash: 'Set hash algorithm for protection suite',
       md5: 'Message Digest 5',
@@ -133,6 +139,7 @@ export const ISAKMP_POLICY_COMMANDS: CommandSpec[] = [
     no: true,
     default: true,
     syntax: 'group < 1$group | 2$group | 5$group | 14$group >',
+    noSyntax: 'group [< 1$group | 2$group | 5$group | 14$group >]',
     help: {
       group: 'Set the Diffie-Hellman group',
       '1': 'Diffie-Hellman group 1',
@@ -215,7 +222,7 @@ export const IKEV2_POLICY_COMMANDS: CommandSpec[] = [
   },
 ];
 
-export const IKEV2_PROFILE_COMMANDS: CommandSpec[] = [
+export const IKEV2_PROFILE_COMMANDS: CommandSpecExt[] = [
   {
     id: 'ike.v2.profile.match',
     modes: ['config-ikev2-profile'],
@@ -240,6 +247,7 @@ export const IKEV2_PROFILE_COMMANDS: CommandSpec[] = [
     modes: ['config-ikev2-profile'],
     no: true,
     syntax: 'authentication < local$side | remote$side > < rsa-sig$method | pre-share$method >',
+    noSyntax: 'authentication < local$side | remote$side > [< rsa-sig$method | pre-share$method >]',
     help: {
       authentication: 'Set authentication method',
       local: 'Local authentication method',
@@ -260,6 +268,7 @@ export const IKEV2_PROFILE_COMMANDS: CommandSpec[] = [
     modes: ['config-ikev2-profile'],
     no: true,
     syntax: 'identity local < address$how A.B.C.D$addr | dn$how | fqdn$how WORD$fqdn >',
+    noSyntax: 'identity local [< address$how A.B.C.D$addr | dn$how | fqdn$how WORD$fqdn >]',
     help: {
       identity: 'Specify local identity',
       local: 'Local identity',
