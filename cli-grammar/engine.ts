@@ -792,16 +792,19 @@ export function renderHelp(items: readonly HelpItem[], width = 80): string[] {
   const out: string[] = [];
   for (const it of items) {
     const head = `  ${it.token.padEnd(tw)}  `;
-    const words = it.text.split(/\s+/).filter((x) => x.length > 0);
+    // Words keep the spaces typed before them (IOS aligns columns inside help texts, e.g. the
+    // `(severity=N)` column of the logging levels); a wrapped word drops them.
+    const words = it.text.trim().match(/\s*\S+/g) ?? [];
     if (words.length === 0) { out.push(`  ${it.token}`); continue; }
     let cur = head;
     let empty = true;
-    for (const w of words) {
+    for (const chunk of words) {
+      const w = chunk.trimStart();
       if (empty) { cur += w; empty = false; continue; }
-      if (cur.length + 1 + w.length > width) {
+      if (cur.length + chunk.length > width) {
         out.push(cur);
         cur = ' '.repeat(col) + w;
-      } else cur += ' ' + w;
+      } else cur += chunk;
     }
     out.push(cur);
   }
