@@ -58,6 +58,8 @@ export interface CommandSpec {
   privilege?: number;
   /** Accept the `no` prefix. */
   no?: boolean;
+  /** Explicit syntax of the `no`/`default` form (see CommandSpecExt in engine.ts). */
+  noSyntax?: string;
   /** Accept the `default` prefix (treated like `no` by sim/ unless it says otherwise). */
   default?: boolean;
   /** Not shown in `?` help nor Tab completion (twin-only or deprecated spellings). */

@@ -7,6 +7,7 @@ export const INTERFACE_COMMANDS: CommandSpec[] = [
     modes: ['config'],
     no: true,
     syntax: 'interface INTERFACE$ifname',
+    noSyntax: 'interface INTERFACE$ifname',
     help: { interface: 'Select an interface to configure', ifname: 'Interface name' },
   },
   {

@@ -21,8 +21,15 @@ export const SYSTEM_COMMANDS: CommandSpec[] = [
     id: 'system.enable-secret',
     modes: ['config'],
     no: true,
-    syntax: 'enable secret LINE$secretText',
-    help: { enable: 'Modify enable password parameters', secret: 'Assign the privileged level secret', secretText: "The UNENCRYPTED (cleartext) 'enable' secret" },
+    syntax: 'enable secret [level <1-15>$level] LINE$secretText',
+    noSyntax: 'enable secret [level <1-15>$level] [LINE$secretText]',
+    help: {
+      enable: 'Modify enable password parameters',
+      secret: 'Assign the privileged level secret',
+      level: 'Set exec level password',
+      '$level': 'Level number',
+      secretText: "The UNENCRYPTED (cleartext) 'enable' secret",
+    },
   },
   {
     id: 'system.enable-password',
@@ -100,6 +107,7 @@ export const SYSTEM_COMMANDS: CommandSpec[] = [
     modes: ['config'],
     no: true,
     syntax: 'ntp server A.B.C.D$addr [prefer]',
+    noSyntax: 'ntp server A.B.C.D$addr [prefer]',
     help: { ntp: 'Configure NTP', server: 'Configure NTP server', addr: 'IP address of peer', prefer: 'Prefer this peer when possible' },
   },
   {

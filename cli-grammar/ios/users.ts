@@ -7,6 +7,8 @@ export const USER_COMMANDS: CommandSpec[] = [
     modes: ['config'],
     no: true,
     syntax: 'username WORD$name [privilege <0-15>$privLevel] [< secret LINE$secretText | password LINE$passwordText | nopassword$nopassword >]',
+    // `no username` needs the name (IOS: `% Incomplete command.`); anything after it is ignored.
+    noSyntax: 'username WORD$name [privilege <0-15>$privLevel] [< secret LINE$secretText | password LINE$passwordText | nopassword$nopassword >]',
     help: {
       username: 'Establish User Name Authentication',
       name: 'User name',

@@ -29,6 +29,8 @@ export interface SessionInfo {
   readonly lastInputAt: SimMs;
   termLength: number;
   termWidth: number;
+  /** Terminal type from the client's pty request (`show terminal`), e.g. 'xterm-256color'. */
+  readonly termType?: string;
   monitor: boolean;
   readonly history: readonly string[];
   readonly modeStack: readonly ModeFrame[];

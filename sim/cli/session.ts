@@ -34,6 +34,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
   lastInputAt: SimMs;
   termLength: number;
   termWidth: number;
+  readonly termType: string | undefined;
   monitor = false;
   readonly history: string[] = [];
   readonly modeStack: ModeFrame[] = [{ mode: 'exec' }];
@@ -75,6 +76,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     this.lastInputAt = this.openedAt;
     this.batch = flags.batch === true;
     this.termWidth = opts.cols ?? 80;
+    this.termType = opts.term;
     // Pager length: the pty's rows when given (0 = a pipe, no paging), else IOS's default 24.
     this.termLength = this.batch ? 0 : opts.rows ?? 24;
     const self = this;

@@ -52,8 +52,6 @@ export interface ConfigMeta {
   nvramUpdated?: { t: number; user: string };
 }
 
-let sessionIds = 1;
-
 export class Device implements DeviceApi {
   readonly name: string;
   readonly rng: Rng;
@@ -359,7 +357,7 @@ export class Device implements DeviceApi {
 
   createSession(opts: SessionOptions, flags: { batch?: boolean }): Session {
     const lineIndex = opts.line === 'con' ? 0 : this.freeVty();
-    const s = new Session(this, sessionIds++, opts, lineIndex, flags);
+    const s = new Session(this, this.world.nextSessionId(), opts, lineIndex, flags);
     this.sessions.add(s);
     this.emit('session.open', { id: s.id, user: opts.user, line: s.lineName, peer: opts.peer });
     return s;

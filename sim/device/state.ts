@@ -61,6 +61,8 @@ export interface RouterState {
   domainName?: string;
   domainLookup: boolean;
   enableSecret?: string; // md5-crypt `$1$...`
+  /** `enable secret level N` (N 1..14; level 15 is enableSecret): md5-crypt per level. */
+  enableSecretLevels?: Record<number, string>;
   enablePassword?: { type: 0 | 7; text: string };
   servicePasswordEncryption: boolean;
   timestamps: { debug: TimestampFormat; log: TimestampFormat };

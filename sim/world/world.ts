@@ -73,6 +73,7 @@ export class World implements WorldApi {
   readonly inputLog: InputRecord[] = [];
   private readonly recordInputs: boolean;
   private inputSeq = 0;
+  private sessionSeq = 1;
   private readonly byName = new Map<string, Device>();
 
   constructor(opts: WorldOptions = {}) {
@@ -86,6 +87,11 @@ export class World implements WorldApi {
     this.events = new EventBus(opts.eventHistory ?? 0);
     this.recordInputs = opts.recordInputs ?? true;
     this.driver = new TimeDriver(this.scheduler, opts.time?.mode ?? 'stepped', opts.time?.rate ?? 1, opts.realClock);
+  }
+
+  /** Next CLI session id: numbered per world, so transcripts are the same for every run of a world. */
+  nextSessionId(): number {
+    return this.sessionSeq++;
   }
 
   now(): SimMs {

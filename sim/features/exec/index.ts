@@ -43,7 +43,10 @@ const handlers: Record<string, Handler> = {
       return;
     }
     const st = ctx.state;
-    if (!st.enableSecret && !st.enablePassword) {
+    // `enable N` (N < 15) checks `enable secret level N` when one is set (INFERRED: otherwise the
+    // level-15 secret/password, as without per-level secrets).
+    const levelSecret = level < 15 ? st.enableSecretLevels?.[level] : undefined;
+    if (!levelSecret && !st.enableSecret && !st.enablePassword) {
       // IOS: a vty needs an enable password; the console enters without one.
       if (s.lineKind === 'vty') ctx.error('% No password set');
       else s.privilege = level;
@@ -51,7 +54,9 @@ const handlers: Record<string, Handler> = {
     }
     for (let i = 0; i < 3; i++) {
       const pw = await ctx.ask('Password: ', { echo: false });
-      const ok = st.enableSecret
+      const ok = levelSecret
+        ? md5verify(pw, levelSecret)
+        : st.enableSecret
         ? md5verify(pw, st.enableSecret)
         : st.enablePassword!.type === 7
           ? type7Decode(st.enablePassword!.text) === pw
@@ -131,7 +136,7 @@ const handlers: Record<string, Handler> = {
     const s = ctx.session;
     if (!s) return;
     const abs = s.lineKind === 'con' ? 0 : 2 + s.lineIndex;
-    ctx.out(`Line ${abs}, Location: "", Type: "${s.lineKind === 'con' ? '' : 'vt100'}"`);
+    ctx.out(`Line ${abs}, Location: "", Type: "${s.lineKind === 'con' ? '' : s.termType || 'vt100'}"`);
     ctx.out(`Length: ${s.termLength} lines, Width: ${s.termWidth} columns`);
     ctx.out('Status: PSI Enabled, Ready, Active, Automore On');
     ctx.out('Capabilities: none');

@@ -72,8 +72,10 @@ const handlers: Record<string, Handler> = {
     ctx.state.hostname = name.slice(0, 63);
   },
   'system.enable-secret'(ctx) {
+    const level = typeof ctx.args.level === 'number' && ctx.args.level !== 15 ? ctx.args.level : undefined;
     if (ctx.negated) {
-      delete ctx.state.enableSecret;
+      if (level === undefined) delete ctx.state.enableSecret;
+      else if (ctx.state.enableSecretLevels) delete ctx.state.enableSecretLevels[level];
       return;
     }
     const h = parseSecret(String(ctx.args.secretText), () => newSalt(ctx.device.saltRng()));
@@ -81,7 +83,8 @@ const handlers: Record<string, Handler> = {
       for (const l of BAD_SECRET) ctx.error(l);
       return;
     }
-    ctx.state.enableSecret = h;
+    if (level === undefined) ctx.state.enableSecret = h;
+    else (ctx.state.enableSecretLevels ??= {})[level] = h;
   },
   'system.enable-password'(ctx) {
     if (ctx.negated) {
@@ -259,6 +262,8 @@ const sections: Section[] = [
     id: 'system.enable',
     order: 410,
     render({ state }, w) {
+      const levels = state.enableSecretLevels ?? {};
+      for (const n of Object.keys(levels).map(Number).sort((a, b) => a - b)) w.line(`enable secret level ${n} 5 ${levels[n]}`);
       if (state.enableSecret) w.line(`enable secret 5 ${state.enableSecret}`);
       if (state.enablePassword) w.line(`enable password ${displayPassword(state.enablePassword, state.servicePasswordEncryption, 8)}`);
       w.bang();
