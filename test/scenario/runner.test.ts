@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile, parseScenario } from '../../sim/scenario/load.js';
 import { formatFailure, playScenario } from '../../sim/scenario/runner.js';
+import { reportJson } from '../../sim/scenario/report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scn-runner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +37,18 @@ describe('scenario runner', () => {
     expect(norm(b)).toEqual(norm(a));
     expect(a.inputs.length).toBeGreaterThan(5);
     expect(a.restarts).toBe(1);
+  });
+
+  it('a PKI scenario replays byte for byte: transcripts, events and the JSON report', async () => {
+    const s = loadScenarioFile('scenarios/autoenroll-90-regenerate.yaml');
+    const [a, b] = [await playScenario(s), await playScenario(s)];
+    expect(a.ok, formatFailure(a)).toBe(true);
+    expect(b.sessions.map((x) => x.output).join('')).toBe(a.sessions.map((x) => x.output).join(''));
+    const strip = (r: typeof a) => JSON.stringify(reportJson([r]), (k, v) => (k === 'id' && typeof v === 'number' ? '*' : v));
+    expect(strip(b)).toBe(strip(a));
+    const other = await playScenario(s, { seed: 43 });
+    expect(other.ok, formatFailure(other)).toBe(true);
+    expect(other.sessions.map((x) => x.output).join('')).not.toBe(a.sessions.map((x) => x.output).join(''));
   });
 
   it('a failure names the seed, the phase, the step position and shows the last transcript lines', async () => {
