@@ -32,7 +32,7 @@ export const IkePeerSchema = z
     keyBits: z.number().int().min(512).max(4096).default(1024),
     renew: z.number().int().min(10).max(100).default(80),
     /** Poll period while the CA answers PENDING, and retry period after a failure. */
-    retry: Duration.default('10m'),
+    retry: Duration.default('1h'),
     /** Device peers: another twin router of the lab, and its trustpoint. */
     device: Name.optional(),
     peerTrustpoint: z.string().min(1).max(64).optional(),

@@ -26,6 +26,7 @@
  *       fqdn: client1.lab.example
  *       keyBits: 1024
  *       renew: 80             # percent of the certificate lifetime
+ *       retry: 1h             # CertPoll period while PENDING (each poll is a real SCEP exchange)
  *       version: 1            # 1 = ISAKMP (show crypto isakmp sa), 2 = IKEv2 (show crypto ikev2 sa)
  *       connect: { every: 10m, start: 5m }     # the peer initiates to the router
  *       initiate: { every: 1h }                 # the router initiates to the peer
