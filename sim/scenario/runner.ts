@@ -255,7 +255,7 @@ export class ScenarioRun implements StateView {
         } catch (e) {
           rec.wallEnd = this.wall();
           rec.status = 'failed';
-          const sf = e instanceof StepFailure ? e : new StepFailure(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+          const sf = e instanceof StepFailure ? e : new StepFailure(`internal error: ${process.env.TWIN_DEBUG ? (e as Error)?.stack : (e as Error)?.message ?? String(e)}${process.env.TWIN_DEBUG ? '' : ' (TWIN_DEBUG=1 shows the stack)'}`);
           rec.detail = sf.message;
           this.fail(step, sf);
           for (const s of steps.slice(step.index + 1)) {
