@@ -141,7 +141,7 @@ export async function startLabIkeUdp(world: World, eps: UdpEndpointSpec[], log?:
   try {
     for (const ep of eps) {
       const key = `${ep.host}:${ep.port}`;
-      if (seen.has(key)) throw new Error(`IKE UDP endpoint ${key} is used twice`);
+      if (ep.port !== 0 && seen.has(key)) throw new Error(`IKE UDP endpoint ${key} is used twice`);
       seen.add(key);
       const d = world.device(ep.device);
       if (!d) throw new Error(`no device ${ep.device}`);

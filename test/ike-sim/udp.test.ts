@@ -1,0 +1,95 @@
+/**
+ * Real IKEv2 on the wire between twin routers (issue #5 point 5): each router's UDP endpoint runs
+ * the ike helper's engine with credentials looked up from its PKI at every IKE_AUTH, so a key
+ * rollover is visible on the wire; every outcome is an attempt record (`via: 'udp'`).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { lab, lines, setupTrustpoint } from '../pki-router/lab.js';
+import { installIkeLab, startLabIkeUdp } from '../../sim/features/ike/lab.js';
+import { onIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
+import { pkiState } from '../../sim/features/pki/state.js';
+import { term } from '../core/helpers.js';
+
+const DAY = 86_400_000;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function until(pred: () => boolean, ms = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > ms) throw new Error('timeout waiting for the IKE exchange');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('IKEv2 over UDP between twin routers', () => {
+  it('R2 -> R1 establishes on the wire; after R1 rolls over its key the next IKE_AUTH carries the NEW certificate', async () => {
+    const { world, t, others } = await lab({ more: ['R2'] });
+    const r2 = others[0]!;
+    await setupTrustpoint(t, { autoEnroll: '90 regenerate' });
+    const t2 = await term(r2);
+    await setupTrustpoint(t2, { autoEnroll: '90 regenerate' });
+    const udp = await startLabIkeUdp(world, [
+      { device: 'R1', host: '127.0.0.1', port: 0 },
+      { device: 'R2', host: '127.0.0.1', port: 0 },
+    ]);
+    closers.push(() => udp.close());
+    const r1Port = udp.handles[0]!.endpoints()[0]!.port;
+    const ike = installIkeLab(world, { peers: [{ name: 'R1-wire', router: 'R2', version: 2, remote: { host: '127.0.0.1', port: r1Port } }] });
+    closers.push(async () => ike.stop());
+    const recs: IkeAttemptRecord[] = [];
+    onIkeAttempt(world, (r) => recs.push(r));
+
+    expect(await t2.cmd('simulation ike initiate R1-wire')).toContain('IKE_SA_INIT sent to R1-wire (127.0.0.1:');
+    await until(() => recs.length >= 2);
+    const r1Serial1 = pkiState(world.device('R1')!).trustpoints.get('TP')!.certs.ids[0]!.cert.serialHex;
+    const out1 = recs.find((r) => r.router === 'R2')!;
+    const in1 = recs.find((r) => r.router === 'R1')!;
+    expect(out1).toMatchObject({ ok: true, via: 'udp', version: 2, direction: 'outbound', peer: 'R1-wire', peerSerial: r1Serial1 });
+    expect(in1).toMatchObject({ ok: true, via: 'udp', direction: 'inbound', routerSerial: r1Serial1, trustpoint: 'TP' });
+    const sa = await t.cmd('show crypto ikev2 sa');
+    expect(sa).toMatch(/\n\d+ +127\.0\.0\.1\/\d+ +127\.0\.0\.1\/\d+ +none\/none +READY  \n {6}Encr: AES-CBC, keysize: 128, PRF: SHA256, Hash: SHA256, DH Grp:31, Auth sign: RSA, Auth verify: RSA\n/);
+
+    // A simulated year: both routers renew (auto-enroll 90 regenerate; the CA grants at once).
+    world.advance(330 * DAY);
+    const r1Serial2 = pkiState(world.device('R1')!).trustpoints.get('TP')!.certs.ids[0]!.cert.serialHex;
+    expect(r1Serial2).not.toBe(r1Serial1);
+    recs.length = 0;
+    await t2.cmd('simulation ike initiate R1-wire');
+    await until(() => recs.length >= 2);
+    expect(recs.find((r) => r.router === 'R2')).toMatchObject({ ok: true, peerSerial: r1Serial2 });
+    expect(recs.find((r) => r.router === 'R1')).toMatchObject({ ok: true, routerSerial: r1Serial2 });
+
+    // R1's key replaced under the label: R2 rejects R1's AUTH (real signature check on the wire).
+    await lines(t, ['configure terminal', 'crypto key generate rsa general-keys label TP modulus 1024', 'end']);
+    recs.length = 0;
+    await t2.cmd('simulation ike initiate R1-wire');
+    await until(() => recs.some((r) => r.router === 'R2'));
+    expect(recs.find((r) => r.router === 'R2')).toMatchObject({ ok: false, reason: 'key/cert mismatch', failedSide: 'peer', via: 'udp' });
+    const sim = await t2.cmd('show simulation ike R1-wire');
+    expect(sim).toContain('Attempts 3 (in 0, out 3), successes 2, failures 1 (key/cert mismatch 1)');
+  });
+
+  it('R1 without a usable certificate answers AUTHENTICATION_FAILED; both sides record it', async () => {
+    const { world, t, others } = await lab({ more: ['R2'] });
+    await setupTrustpoint(t, {}); // authenticated, never enrolled
+    const t2 = await term(others[0]!);
+    await setupTrustpoint(t2, { autoEnroll: '90' });
+    const udp = await startLabIkeUdp(world, [
+      { device: 'R1', host: '127.0.0.1', port: 0 },
+      { device: 'R2', host: '127.0.0.1', port: 0 },
+    ]);
+    closers.push(() => udp.close());
+    const ike = installIkeLab(world, { peers: [{ name: 'R1-wire', router: 'R2', version: 2, remote: { host: '127.0.0.1', port: udp.handles[0]!.endpoints()[0]!.port } }] });
+    closers.push(async () => ike.stop());
+    const recs: IkeAttemptRecord[] = [];
+    onIkeAttempt(world, (r) => recs.push(r));
+    ike.attempt('R1-wire', 'outbound');
+    await until(() => recs.length >= 2);
+    expect(recs.find((r) => r.router === 'R1')).toMatchObject({ ok: false, reason: 'no certificate', failedSide: 'router', direction: 'inbound' });
+    expect(recs.find((r) => r.router === 'R2')).toMatchObject({ ok: false, reason: 'peer rejected', failedSide: 'router' });
+    expect(await t.cmd('show logging')).toContain('%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Failed to authenticate the IKE SA (no certificate)');
+  });
+});
