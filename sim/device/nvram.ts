@@ -21,6 +21,30 @@ export class Nvram {
 
   constructor(deviceDir: string | undefined) {
     this.dir = deviceDir ? path.join(deviceDir, 'nvram') : undefined;
+    this.sweepTemps();
+  }
+
+  /**
+   * A process killed between writing a temp file and renaming it leaves `<file>.tmp-<pid>-<n>`
+   * behind (the real file is intact). Remove such leftovers of earlier processes at power-on.
+   */
+  private sweepTemps(): void {
+    if (!this.dir) return;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const m = /\.tmp-(\d+)-\d+$/.exec(n);
+      if (!m || Number(m[1]) === process.pid) continue;
+      try {
+        fs.unlinkSync(path.join(this.dir, n));
+      } catch {
+        // best effort
+      }
+    }
   }
 
   get startupPath(): string | undefined {
