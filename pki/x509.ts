@@ -414,12 +414,42 @@ export function serialHexOf(mag: Buffer): string {
   return h.length % 2 ? '0' + h : h;
 }
 
-function pubKeyFromSpki(spkiDer: Buffer): KeyObject {
+/**
+ * Public keys by SPKI DER (bounded LRU). The same keys come back all the time (the CA key in every
+ * SCEP message and chain check, a router's key in its CSR, its certificate and every show), and
+ * createPublicKey + the PEM export dominated enrolment and rollover profiles. KeyObjects are
+ * immutable, so sharing them is safe; the cache changes timing only, never results.
+ */
+interface SpkiEntry {
+  key: KeyObject;
+  pem: string;
+  bits: number;
+}
+const SPKI_CACHE_MAX = 4096;
+const spkiCache = new Map<string, SpkiEntry>();
+
+function spkiEntry(spkiDer: Buffer): SpkiEntry {
+  const k = spkiDer.toString('base64');
+  const hit = spkiCache.get(k);
+  if (hit) {
+    spkiCache.delete(k);
+    spkiCache.set(k, hit);
+    return hit;
+  }
+  let key: KeyObject;
   try {
-    return createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
   } catch (e) {
     throw new DerError(`unusable public key: ${(e as Error).message}`);
   }
+  const entry: SpkiEntry = { key, pem: key.export({ type: 'spki', format: 'pem' }) as string, bits: key.asymmetricKeyDetails?.modulusLength ?? 0 };
+  spkiCache.set(k, entry);
+  if (spkiCache.size > SPKI_CACHE_MAX) spkiCache.delete(spkiCache.keys().next().value!);
+  return entry;
+}
+
+function pubKeyFromSpki(spkiDer: Buffer): KeyObject {
+  return spkiEntry(spkiDer).key;
 }
 
 /** Accepts DER or PEM. */
@@ -459,7 +489,7 @@ export function parseCertificate(input: Uint8Array | string): CertInfo {
     const c = tbs.children[i]!;
     if (c.tag === D.ctxC(3)) exts = D.expect(c.children[0], TAG.SEQUENCE, 'extensions').children;
   }
-  const publicKey = pubKeyFromSpki(spki.raw);
+  const { key: publicKey, pem: publicKeyPem, bits } = spkiEntry(spki.raw);
   const e = parseExtensions(exts);
   const subjectRdns = parseName(subject);
   const issuerRdns = parseName(issuer);
@@ -479,8 +509,8 @@ export function parseCertificate(input: Uint8Array | string): CertInfo {
     notAfter: D.readTime(D.child(validity, 1, 'notAfter')),
     spkiDer: spki.raw,
     publicKey,
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-    bits: publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
+    publicKeyPem,
+    bits,
     spkiSha1Hex: spkiSha1Hex(spki.raw),
     ipSans: e.ipSans,
     dnsSans: e.dnsSans,
