@@ -127,7 +127,9 @@ export class Session implements CliSession, SessionInfo, LogSink {
     const spec = this.device.registry.modeSpec(this.mode);
     const host = this.device.state.hostname;
     if (!spec || spec.kind === 'exec') return `${host}${this.privilege > 1 ? '#' : '>'}`;
-    return `${host}${spec.prompt}`;
+    // Config-mode prompts keep only the first 20 characters of a long host name (INFERRED from
+    // netmiko's cisco_ios "IOS abbreviates the prompt at 20-chars in config mode").
+    return `${host.slice(0, 20)}${spec.prompt}`;
   }
 
   hasPendingConfigChanges(): boolean {

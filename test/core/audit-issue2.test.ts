@@ -91,3 +91,17 @@ describe('issue #2 audit', () => {
     expect(await ids()).toEqual(first);
   });
 });
+
+describe('issue #2 audit: long host names', () => {
+  it('config prompts keep the first 20 characters of the host name; EXEC prompts the whole name', async () => {
+    const { device } = await makeDevice({ startupConfig: BASE });
+    const t = await term(device);
+    await t.cmd('conf t');
+    expect(await t.cmd('hostname ABCDEFGHIJKLMNOPQRSTUVWXYZ0123')).toBe('hostname ABCDEFGHIJKLMNOPQRSTUVWXYZ0123\nABCDEFGHIJKLMNOPQRST(config)#');
+    expect(await t.cmd('interface fa0/0')).toBe('interface fa0/0\nABCDEFGHIJKLMNOPQRST(config-if)#');
+    // caret columns follow the printed prompt
+    expect(await t.cmd('shutdown x')).toBe('shutdown x\n' + ' '.repeat('ABCDEFGHIJKLMNOPQRST(config-if)#shutdown '.length) + "^\n% Invalid input detected at '^' marker.\n\nABCDEFGHIJKLMNOPQRST(config-if)#");
+    expect(await t.cmd('end')).toBe('end\nABCDEFGHIJKLMNOPQRSTUVWXYZ0123#');
+    expect(await t.cmd('show running-config | include hostname')).toBe('show running-config | include hostname\nhostname ABCDEFGHIJKLMNOPQRSTUVWXYZ0123\nABCDEFGHIJKLMNOPQRSTUVWXYZ0123#');
+  });
+});
