@@ -241,6 +241,12 @@ export interface ManualAnswers {
 
 export class EnrollmentEngine {
   private gen = 0;
+  /**
+   * Set by shutdown() (reload / power-off). Answers, timeouts and key generations of requests
+   * started before it can still arrive (they were scheduled as world events or come back through
+   * ingress); a stopped engine ignores them, so the next boot's engine is the only one acting.
+   */
+  private stopped = false;
 
   constructor(
     private readonly ports: EnrollmentPorts,
@@ -258,6 +264,7 @@ export class EnrollmentEngine {
   }
 
   reconcile(name: string): void {
+    if (this.stopped) return;
     const tp = this.tps.get(name);
     if (!tp) return;
     const now = this.ports.wallNow();
@@ -334,6 +341,7 @@ export class EnrollmentEngine {
 
   /** Stop every timer (device reload/power-off). State is dropped by the caller. */
   shutdown(): void {
+    this.stopped = true;
     for (const tp of this.tps.values()) {
       tp.rt.wake?.cancel();
       tp.rt.inflight?.timer?.cancel();
@@ -420,7 +428,7 @@ export class EnrollmentEngine {
     const next = (): void => {
       if (got.length < sizes.length) {
         this.ports.newKey(sizes[got.length]!, (k) => {
-          if (tp.rt.inflight !== inf) return; // cancelled meanwhile
+          if (this.stopped || tp.rt.inflight !== inf) return; // cancelled meanwhile
           if (k instanceof Error) {
             inf.waitingKey = false;
             this.fail(tp, inf, `key generation failed: ${k.message}`, false);
@@ -526,7 +534,7 @@ export class EnrollmentEngine {
     slot.state = slot.state === 'pending' ? 'pending' : 'sending';
     const gen = inf.gen;
     const r = this.ports.ca.send(spec, (o) => {
-      if (tp.rt.inflight !== inf || inf.gen !== gen) return; // stale
+      if (this.stopped || tp.rt.inflight !== inf || inf.gen !== gen) return; // stale
       this.onOutcome(tp, inf, slot, o);
     });
     if ('error' in r) {
@@ -615,7 +623,7 @@ export class EnrollmentEngine {
     inf.nextAt = at;
     const gen = inf.gen;
     inf.timer = this.ports.atWall(at, `pki.${why === 'pending' ? 'poll' : 'retry'} ${tp.cfg.name}`, () => {
-      if (tp.rt.inflight !== inf || inf.gen !== gen) return;
+      if (this.stopped || tp.rt.inflight !== inf || inf.gen !== gen) return;
       inf.timer = undefined;
       slot.retries++;
       if (slot.everPending) {

@@ -18,3 +18,41 @@ describe('simulation advance from an SSH session', () => {
     expect(t.closed()).toBeUndefined();
   });
 });
+
+describe('reload with a SCEP request in flight', () => {
+  it('the answer (or timeout) of a request sent before the reload is ignored by the new boot', async () => {
+    const { world, r1, t, tca } = await (await import('./lab.js')).lab();
+    const { lines, recordEvents } = await import('./lab.js');
+    const ev = recordEvents(world);
+    await lines(t, [
+      'configure terminal',
+      'crypto pki trustpoint TP',
+      'enrollment url http://10.0.0.1:80',
+      'subject-name CN=R1,O=Twin',
+      'serial-number none',
+      'ip-address none',
+      'password s3cret',
+      'rsakeypair TP 1024',
+      'exit',
+      'crypto pki authenticate TP',
+      'yes',
+      'end',
+    ]);
+    // The CA drops requests: the router's request waits for its 30 s timeout …
+    await tca.cmd('simulation pki server CA down');
+    await lines(t, ['configure terminal', 'crypto pki trustpoint TP', 'auto-enroll 70', 'end', 'write memory']);
+    world.advance(5_000);
+    // … and the router reloads meanwhile; the CA comes back.
+    await t.cmd('reload');
+    await t.type('\r');
+    await r1.ready;
+    await tca.cmd('simulation pki server CA up');
+    world.advance(10 * 60_000);
+    const mine = ev.filter((e) => e.device === 'R1' && e.data.trustpoint === 'TP');
+    // One enrollment after the boot, nothing from the dead engine (no stray SOCKETSEND/CERTRET/AUTOSAVE).
+    expect(mine.filter((e) => e.type === 'pki.granted')).toHaveLength(1);
+    expect(mine.filter((e) => e.type === 'nvram.autosave')).toHaveLength(1);
+    const afterBoot = ev.slice(ev.findIndex((e) => e.type === 'boot' && e.device === 'R1' && e.data.reason === 'reload'));
+    expect(afterBoot.filter((e) => e.device === 'R1' && e.type === 'pki.unreachable')).toHaveLength(0);
+  });
+});
