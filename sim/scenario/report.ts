@@ -109,11 +109,25 @@ export function buildTimeline(r: RunResult): DeviceTimeline[] {
         const failed = e.data.ok === false || e.data.result === 'fail' || e.data.result === 'failed' || e.data.state === 'auth-failed' || e.data.success === false;
         if (!ok && !failed) continue;
         const peer = String(e.data.peer ?? e.data.to ?? '');
-        lane(`ike:${peer}`, `IKE ${peer}`.trim(), 'ike').marks.push({ at, cls: ok ? 'ike-ok' : 'ike-fail', title: `${isoUtc(at)} IKE ${ok ? 'ok' : 'FAILED'} ${short(e.data)}` });
+        const data = e.data;
+        lane(`ike:${peer}`, `IKE ${peer}`.trim(), 'ike').marks.push({
+          at,
+          cls: ok ? 'ike-ok' : 'ike-fail',
+          get title() {
+            return `${isoUtc(at)} IKE ${ok ? 'ok' : 'FAILED'} ${short(data)}`;
+          },
+        });
       } else if (e.type.startsWith('pki.') && tp && PKI_MARK[e.type]) {
         const m = PKI_MARK[e.type]!;
         const cls = e.type === 'pki.enroll.start' && e.data.renewal ? 'renew' : m.cls;
-        lane(`tp:${tp}`, `trustpoint ${tp}`, 'trustpoint').marks.push({ at, cls, title: `${isoUtc(at)} ${m.what} ${short(e.data)}` });
+        const data = e.data;
+        lane(`tp:${tp}`, `trustpoint ${tp}`, 'trustpoint').marks.push({
+          at,
+          cls,
+          get title() {
+            return `${isoUtc(at)} ${m.what} ${short(data)}`;
+          },
+        });
       } else if (device === caDevice && (e.type.startsWith('ca.') || e.type.startsWith('pki.ca') || e.type.startsWith('pki.cs') || e.type.startsWith('pki.server'))) {
         lane('ca', 'CA server', 'ca').marks.push({ at, cls: /reject|fail|down/.test(e.type) ? 'fail' : /pending/.test(e.type) ? 'pending' : 'ca', title: `${isoUtc(at)} ${e.type} ${short(e.data)}` });
       } else if (e.type === 'log') {
@@ -121,7 +135,13 @@ export function buildTimeline(r: RunResult): DeviceTimeline[] {
         const m = /%((PKI|CRYPTO|SYS-5-RELOAD)[A-Z0-9_-]*)/.exec(text);
         if (!m) continue;
         const cls = /NOAUTOSAVE|FAIL|ERR|REJECT/.test(m[1]!) ? 'log-warn' : 'log';
-        lane('log', 'syslog (PKI)', 'log').marks.push({ at, cls, title: `${isoUtc(at)} ${text.replace(/^.*?%/, '%')}` });
+        lane('log', 'syslog (PKI)', 'log').marks.push({
+          at,
+          cls,
+          get title() {
+            return `${isoUtc(at)} ${text.replace(/^.*?%/, '%')}`;
+          },
+        });
       }
     }
     if (device === caDevice) {
