@@ -56,3 +56,27 @@ describe('reload with a SCEP request in flight', () => {
     expect(afterBoot.filter((e) => e.device === 'R1' && e.type === 'pki.unreachable')).toHaveLength(0);
   });
 });
+
+describe('running-config: exportable key pair comment (issue #3 §5)', () => {
+  it('is printed in the trustpoint block when its key pair is exportable, and survives write/reload', async () => {
+    const { lab: mk, lines, setupTrustpoint } = await import('./lab.js');
+    const { term } = await import('../core/helpers.js');
+    const { t, r1 } = await mk();
+    await lines(t, ['configure terminal', 'crypto key generate rsa label TP modulus 1024 exportable', 'crypto key generate rsa label OTHER modulus 1024', 'end']);
+    await setupTrustpoint(t, { tp: 'TP', label: 'TP', autoEnroll: '80' });
+    await setupTrustpoint(t, { tp: 'T2', label: 'OTHER', autoEnroll: '80' });
+    const run = await t.cmd('show running-config');
+    const block = (s: string, name: string) => s.split('\n').slice(s.split('\n').indexOf(`crypto pki trustpoint ${name}`)).join('\n').split('\n!')[0]!;
+    expect(block(run, 'TP').split('\n').at(-1)).toBe(' ! RSA keypair associated with trustpoint is exportable');
+    expect(block(run, 'T2')).not.toContain('exportable');
+    expect(await t.cmd('show startup-config')).toContain(' ! RSA keypair associated with trustpoint is exportable\n');
+    await t.cmd('reload');
+    await t.type('\r');
+    await r1.ready;
+    const t2 = await term(r1);
+    const after = await t2.cmd('show running-config');
+    expect(block(after, 'TP')).toBe(block(run, 'TP'));
+    // Pasting the block back is silent too (a comment line).
+    expect(await lines(t2, ['configure terminal', 'crypto pki trustpoint TP', ' ! RSA keypair associated with trustpoint is exportable', 'end'])).not.toMatch(/%/);
+  });
+});

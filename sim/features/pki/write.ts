@@ -11,6 +11,7 @@ import type { Section } from '../../device/feature.js';
 import { type7Encode } from '../../config/md5crypt.js';
 import type { Trustpoint } from '../../../pki/enrollment.js';
 import type { CertInfo } from '../../../pki/x509.js';
+import { defaultKeyLabel, keyLabelOf } from '../../../pki/trustpoint.js';
 import { pkiState, type CsConfig, type PkiState } from './state.js';
 
 // ------------------------------------------------------------------ helpers
@@ -146,11 +147,19 @@ function renderServer(st: PkiState, w: ConfigWriter): void {
   w.bang();
 }
 
-function renderTrustpoints(st: PkiState, w: ConfigWriter): void {
+/**
+ * The comment IOS adds to a trustpoint whose key pair is exportable (issue #3; the reference
+ * found no capture of it, so its text and its place — last line of the block — are INFERRED).
+ * A comment: boot replay and a paste ignore it.
+ */
+export const EXPORTABLE_KEY_COMMENT = ' ! RSA keypair associated with trustpoint is exportable';
+
+function renderTrustpoints(st: PkiState, w: ConfigWriter, hostname: string, domain: string | undefined): void {
   if (st.trustpoints.size === 0) return;
   for (const tp of st.trustpoints.values()) {
     w.line(`crypto pki trustpoint ${tp.cfg.name}`);
     for (const l of trustpointLines(tp)) w.line(l);
+    if (st.keys.get(keyLabelOf(tp.cfg, defaultKeyLabel(hostname, domain)))?.exportable) w.line(EXPORTABLE_KEY_COMMENT);
     w.bang();
   }
   w.bang();
@@ -179,6 +188,6 @@ function renderChains(st: PkiState, w: ConfigWriter, target: 'running' | 'startu
 
 export const PKI_SECTIONS: Section[] = [
   { id: 'pki.server', order: 690, render: (ctx, w) => renderServer(pkiState(ctx.device), w) },
-  { id: 'pki.trustpoints', order: 700, render: (ctx, w) => renderTrustpoints(pkiState(ctx.device), w) },
+  { id: 'pki.trustpoints', order: 700, render: (ctx, w) => renderTrustpoints(pkiState(ctx.device), w, ctx.state.hostname, ctx.state.domainName) },
   { id: 'pki.chains', order: 750, render: (ctx, w) => renderChains(pkiState(ctx.device), w, ctx.target, ctx.state.hostname) },
 ];
