@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CA_CONFIG, lab, lines, setupTrustpoint } from '../pki-router/lab.js';
 import { installIkeLab } from '../../sim/features/ike/lab.js';
-import { ikeAttempts, ikePeerStats, recordIkeAttempt } from '../../sim/features/ike/records.js';
+import { ikeAttempts, ikePeerStats, onIkeAttempt, recordIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
 import { routerCredentials } from '../../sim/ike/router-creds.js';
 import { pkiState } from '../../sim/features/pki/state.js';
 import { parseIkeLab } from '../../sim/ike/peers.js';
@@ -163,6 +163,42 @@ describe('attempt outcomes (real signatures, real chain validation)', () => {
     await world.device('CA')!.boot();
     const ike = installIkeLab(world, { peers: [{ name: 'c1', router: 'R1', ca: 'CA' }] });
     expect(ike.attempt('c1', 'inbound')).toMatchObject({ ok: false, reason: 'router down' });
+  });
+});
+
+describe('determinism and reloads', () => {
+  it('same seed, same lab: identical attempt records (nonces and keys from seeded forks)', async () => {
+    const run = async () => {
+      const { world, t } = await lab({ seed: 99 });
+      await setupTrustpoint(t, { autoEnroll: '50 regenerate' });
+      const all: IkeAttemptRecord[] = [];
+      onIkeAttempt(world, (r) => all.push(r));
+      installIkeLab(world, { peers: [{ name: 'c1', router: 'R1', ca: 'CA', connect: { every: '1h' }, initiate: { every: '7h' } }] });
+      world.advance(200 * DAY);
+      expect(ikeAttempts(world)).toHaveLength(2000); // the kept history is bounded per peer
+      return all.map((r) => `${r.t} ${r.direction} ${r.ok} ${r.reason ?? ''} ${r.routerSerial} ${r.peerSerial} ${r.connId ?? ''}`);
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.length).toBeGreaterThan(2000);
+    expect(b).toEqual(a);
+  });
+
+  it('a reload clears the SA table; the attempt records and totals survive', async () => {
+    const { world, t, r1 } = await lab();
+    await setupTrustpoint(t, { autoEnroll: '90' });
+    installIkeLab(world, { peers: [{ name: 'c1', router: 'R1', ca: 'CA', connect: { every: '10m' } }] });
+    world.advance(30 * MIN);
+    expect(await t.cmd('show crypto isakmp sa')).toContain('QM_IDLE');
+    await t.cmd('reload');
+    await t.type('\r');
+    await r1.ready;
+    const t2 = await term(r1);
+    expect(await t2.cmd('show crypto isakmp sa')).toBe('show crypto isakmp sa\ndst             src             state          conn-id slot status\n\nR1#');
+    expect(ikePeerStats(world)[0]!.attempts).toBe(3);
+    world.advance(10 * MIN);
+    expect(ikePeerStats(world)[0]).toMatchObject({ attempts: 4, failures: 0 });
+    expect(await t2.cmd('show crypto isakmp sa')).toContain('QM_IDLE');
   });
 });
 
