@@ -161,5 +161,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && /[\\/]twin\.(ts|js|mjs)$/.test(process.argv[1]);
+const isMain = process.argv[1] !== undefined && /[\\/]twin(\.(ts|js|mjs))?$/.test(process.argv[1]);
 if (isMain) void main(process.argv);
