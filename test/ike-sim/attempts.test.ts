@@ -156,6 +156,24 @@ describe('attempt outcomes (real signatures, real chain validation)', () => {
     expect(log).toContain('%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR:');
   });
 
+  it('rekey: an SA that reaches its lifetime is re-authenticated by whoever initiated it', async () => {
+    const { world, t } = await lab();
+    await setupTrustpoint(t, { autoEnroll: '90' });
+    await lines(t, ['configure terminal', 'crypto isakmp policy 10', 'lifetime 3600', 'end']);
+    const ike = installIkeLab(world, { peers: [{ name: 'c1', router: 'R1', ca: 'CA' }, { name: 'c2', router: 'R1', ca: 'CA', rekey: false }] });
+    world.advance(5000);
+    ike.attempt('c1', 'outbound');
+    ike.attempt('c2', 'inbound');
+    world.advance(3 * 3600_000 + 1000);
+    const c1 = ikeAttempts(world, { peer: 'c1' });
+    expect(c1.map((r) => r.direction)).toEqual(['outbound', 'outbound', 'outbound', 'outbound']);
+    expect(c1.map((r) => r.t - c1[0]!.t)).toEqual([0, 3600_000, 7200_000, 10_800_000]);
+    expect(ikeAttempts(world, { peer: 'c2' })).toHaveLength(1);
+    const sa = await t.cmd('show crypto isakmp sa');
+    expect(sa).toContain('192.0.2.10      10.0.0.2        QM_IDLE');
+    expect(sa).not.toContain('192.0.2.11');
+  });
+
   it('router down (reloading or not booted): the attempt fails with router down', async () => {
     const world = new World({ seed: 3 });
     world.addDevice({ name: 'R1', startupConfig: 'hostname R1\n' });

@@ -9,6 +9,14 @@ import { installIkeLab, startLabIkeUdp } from '../../sim/features/ike/lab.js';
 import { onIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
 import { pkiState } from '../../sim/features/pki/state.js';
 import { term } from '../core/helpers.js';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseLab } from '../../sim/lab/load.js';
+import { createLabWorld } from '../../sim/lab/world.js';
+import { ikeLab } from '../../sim/features/ike/lab.js';
+import type { World } from '../../sim/world/world.js';
 
 const DAY = 86_400_000;
 const closers: (() => Promise<void>)[] = [];
@@ -23,6 +31,56 @@ async function until(pred: () => boolean, ms = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('lab files: ike peers and device ike.udp (the twin serve path)', () => {
+  it('createLabWorld installs the peers, binds the IKEv2 endpoint and lists it; stop() closes it', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const s = createSocket('udp4');
+      s.bind(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => resolve(p));
+      });
+    });
+    const lab = parseLab(
+      [
+        'name: ike-lab',
+        'seed: 3',
+        'devices:',
+        '  - name: R1',
+        '    ssh: { port: 22099 }',
+        `    ike: { udp: { port: ${free} } }`,
+        '    startupConfig: |',
+        '      hostname R1',
+        'ike:',
+        '  signatures: memo',
+        '  peers:',
+        '    - { name: gw, router: R1, version: 2, remote: { host: 127.0.0.1, port: 5500 } }',
+      ].join('\n'),
+    );
+    expect(lab.devices[0]!.ike).toEqual({ udp: { host: '127.0.0.1', port: free } });
+    const lw = await createLabWorld(lab, { stateDir: mkdtempSync(join(tmpdir(), 'ike-lab-')), log: () => undefined });
+    try {
+      expect(lw.endpoints?.()).toContainEqual({ device: 'R1', what: 'IKEv2', url: `udp://127.0.0.1:${free}` });
+      expect(ikeLab(lw.world as World)?.peers.get('gw')?.kind).toBe('remote');
+    } finally {
+      await lw.stop?.();
+    }
+    // The port is free again.
+    const s = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(free, '127.0.0.1', () => resolve());
+    });
+    s.close();
+  });
+
+  it('schema: port above 1024, loopback host, readable positions', () => {
+    const bad = (y: string) => () => parseLab(['name: x', 'devices:', '  - name: R1', '    ssh: { port: 22099 }', y].join('\n'));
+    expect(bad('    ike: { udp: { port: 500 } }')).toThrow(/devices\.0\.ike\.udp\.port: must be above 1024/);
+    expect(bad('    ike: { udp: { host: 10.0.0.1, port: 4500 } }')).toThrow(/must be a loopback IPv4 address/);
+    expect(() => parseLab('name: x\ndevices:\n  - name: R1\n    ssh: { port: 22099 }\nike:\n  peers:\n    - { name: p, router: R1 }\n')).toThrow(/x?:\d+:\d+: .*exactly one of: ca/);
+  });
+});
 
 describe('IKEv2 over UDP between twin routers', () => {
   it('R2 -> R1 establishes on the wire; after R1 rolls over its key the next IKE_AUTH carries the NEW certificate', async () => {
