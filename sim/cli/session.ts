@@ -35,6 +35,8 @@ export class Session implements CliSession, SessionInfo, LogSink {
   termLength: number;
   termWidth: number;
   readonly termType: string | undefined;
+  /** Horizontal scroll of the edit line: index of the first buffer character shown (0 = none). */
+  private viewOff = 0;
   monitor = false;
   readonly history: string[] = [];
   readonly modeStack: ModeFrame[] = [{ mode: 'exec' }];
@@ -189,7 +191,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     const text = entry.text.split('\n').join('\r\n');
     if (this.state === 'edit') {
       // Print the message on its own line, then redraw prompt + typed text (prompt stays last).
-      this.emit(`\r\n${text}\r\n${this.prompt}${this.buf}${'\b'.repeat(this.buf.length - this.cursor)}`);
+      this.emit(`\r\n${text}\r\n${this.prompt}${this.shownLine()}`);
     } else {
       this.asyncLogs.push(text);
     }
@@ -414,7 +416,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
         if (key.length !== 1) return; // other escape sequences are ignored
         if (key < ' ' || (key >= '\x7f' && key <= '\x9f') || key === '\ufffd') return; // control / binary bytes
         if (this.buf.length >= MAX_LINE) return; // IOS-like: the line simply stops growing
-        if (this.cursor === this.buf.length) {
+        if (this.cursor === this.buf.length && (this.batch || (this.viewOff === 0 && this.view(this.buf + key, this.cursor + 1, 0).off === 0))) {
           this.buf += key;
           this.cursor++;
           if (!this.batch) this.emit(key);
@@ -429,17 +431,42 @@ export class Session implements CliSession, SessionInfo, LogSink {
     const ob = this.buf;
     const oc = this.cursor;
     if (nb === ob && nc === oc) return;
-    let common = 0;
-    while (common < ob.length && common < nb.length && ob[common] === nb[common]) common++;
-    common = Math.min(common, oc, nc);
-    let s = '\b'.repeat(oc - common);
-    s += nb.slice(common);
-    const pad = Math.max(0, ob.length - nb.length);
-    s += ' '.repeat(pad);
-    s += '\b'.repeat(nb.length - nc + pad);
+    const ov = this.view(ob, oc, this.viewOff);
+    const nv = this.view(nb, nc, this.viewOff);
     this.buf = nb;
     this.cursor = nc;
-    this.emit(s);
+    this.viewOff = nv.off;
+    this.emit(redraw(ov.text, ov.col, nv.text, nv.col));
+  }
+
+  /**
+   * What the terminal shows of the edit line after the prompt. A line longer than the terminal
+   * width scrolls horizontally like IOS: when the cursor reaches the right margin the line shifts
+   * ten characters left and a `$` marks the hidden start; a `$` at the right end marks hidden text
+   * after it (ios-behaviour §1.2; Cisco "Editing Features": shift by ten). `terminal width 0` never scrolls.
+   */
+  private view(buf: string, cur: number, off: number): { off: number; text: string; col: number } {
+    const a = this.termWidth === 0 || this.batch ? Infinity : this.termWidth - this.prompt.length - 1;
+    if (buf.length <= a || a < 20) return { off: 0, text: buf, col: cur };
+    let o = Math.min(off, buf.length);
+    while (o > 0 && cur < o) o = o - 10 <= 1 ? 0 : o - 10;
+    for (;;) {
+      const left = o > 0 ? 1 : 0;
+      const room = a - left;
+      const hiddenRight = buf.length - o > room;
+      const cells = hiddenRight ? room - 1 : room;
+      if (hiddenRight ? cur - o < cells : cur - o <= room) {
+        return { off: o, text: (left ? '$' : '') + buf.slice(o, o + cells) + (hiddenRight ? '$' : ''), col: left + cur - o };
+      }
+      o = o === 0 ? 11 : o + 10;
+    }
+  }
+
+  /** The edit line as shown right after a freshly printed prompt, with the cursor placed. */
+  private shownLine(): string {
+    const v = this.view(this.buf, this.cursor, this.viewOff);
+    this.viewOff = v.off;
+    return v.text + '\b'.repeat(v.text.length - v.col);
   }
 
   private historyMove(dir: 1 | -1): void {
@@ -458,6 +485,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     this.emit('^C\r\n');
     this.buf = '';
     this.cursor = 0;
+    this.viewOff = 0;
     if (cfg) {
       // RECALLED: Ctrl-C in configuration mode leaves it like Ctrl-Z.
       this.modeStack.splice(1);
@@ -472,6 +500,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     this.emit('^Z\r\n');
     this.buf = '';
     this.cursor = 0;
+    this.viewOff = 0;
     this.modeStack.splice(1);
     this.leftConfig();
     this.afterCommand();
@@ -491,6 +520,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     const line = this.buf;
     this.buf = '';
     this.cursor = 0;
+    this.viewOff = 0;
     this.histIdx = -1;
     if (!this.batch) this.emit('\r\n');
     if (line.trim() !== '') {
@@ -559,8 +589,8 @@ export class Session implements CliSession, SessionInfo, LogSink {
     } else {
       lines.push(...renderError(r, this.prompt.length, line));
     }
-    this.emit(`\r\n${lines.map((l) => `${l}\r\n`).join('')}${this.prompt}${line}`);
     this.cursor = line.length;
+    this.emit(`\r\n${lines.map((l) => `${l}\r\n`).join('')}${this.prompt}${this.shownLine()}`);
   }
 
   private tab(): void {
@@ -568,7 +598,7 @@ export class Session implements CliSession, SessionInfo, LogSink {
     const g = this.device.registry.grammar;
     const r = g.complete(this.mode, this.buf, this.privilege);
     if (r !== null && r !== this.buf) {
-      if (r.startsWith(this.buf) && this.cursor === this.buf.length) {
+      if (r.startsWith(this.buf) && this.cursor === this.buf.length && this.viewOff === 0 && this.view(r, r.length, 0).off === 0) {
         this.emit(r.slice(this.buf.length));
         this.buf = r;
         this.cursor = r.length;
@@ -578,8 +608,8 @@ export class Session implements CliSession, SessionInfo, LogSink {
       return;
     }
     // Nothing unique: IOS re-echoes the prompt and the line.
-    this.emit(`\r\n${this.prompt}${this.buf}`);
     this.cursor = this.buf.length;
+    this.emit(`\r\n${this.prompt}${this.shownLine()}`);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -646,4 +676,17 @@ export class Session implements CliSession, SessionInfo, LogSink {
     this.idleWaiters = [];
     for (const r of w) r();
   }
+}
+
+/** Minimal terminal update from one shown line (text, cursor column) to another, with backspaces. */
+function redraw(ot: string, oc: number, nt: string, nc: number): string {
+  let common = 0;
+  while (common < ot.length && common < nt.length && ot[common] === nt[common]) common++;
+  common = Math.min(common, oc, nc);
+  let s = '\b'.repeat(oc - common);
+  s += nt.slice(common);
+  const pad = Math.max(0, ot.length - nt.length);
+  s += ' '.repeat(pad);
+  s += '\b'.repeat(nt.length - nc + pad);
+  return s;
 }

@@ -105,3 +105,58 @@ describe('issue #2 audit: long host names', () => {
     expect(await t.cmd('show running-config | include hostname')).toBe('show running-config | include hostname\nhostname ABCDEFGHIJKLMNOPQRSTUVWXYZ0123\nABCDEFGHIJKLMNOPQRSTUVWXYZ0123#');
   });
 });
+
+/** A one-line terminal: applies printable characters and backspaces from column 0 (after a \r\n or \n). */
+function screenLine(out: string): { text: string; cursor: number } {
+  const last = out.split('\n').pop()!;
+  const cells: string[] = [];
+  let x = 0;
+  for (const ch of last) {
+    if (ch === '\b') x = Math.max(0, x - 1);
+    else if (ch === '\r') x = 0;
+    else {
+      cells[x] = ch;
+      x++;
+    }
+  }
+  return { text: cells.join('').replace(/\s+$/, ''), cursor: x };
+}
+
+describe('issue #2 audit: horizontal scroll of long lines ($)', () => {
+  const long = 'username carol privilege 15 secret aVeryLongSecretValue1234567890 extra-words-here';
+  it('a line longer than the width shifts ten characters at a time behind a $, Ctrl-A shows the start with a $ at the end', async () => {
+    const { device } = await makeDevice({ startupConfig: BASE });
+    const t = await term(device, { cols: 80 });
+    await t.cmd('conf t');
+    let all = 'R1(config)#' + (await t.type(long));
+    let s = screenLine(all);
+    expect(s.text.startsWith('R1(config)#$')).toBe(true);
+    expect(s.text.endsWith('extra-words-here')).toBe(true);
+    expect(s.text.length).toBeLessThan(80);
+    expect(s.cursor).toBe(s.text.length);
+    // first visible character after the $: the line shifted by 10 (+1 under the $), then by tens
+    const shown = s.text.slice('R1(config)#$'.length);
+    expect((long.length - shown.length - 1) % 10).toBe(0);
+    all += await t.type('\x01');
+    s = screenLine(all);
+    expect(s.text).toBe('R1(config)#' + long.slice(0, 80 - 'R1(config)#'.length - 2) + '$');
+    expect(s.cursor).toBe('R1(config)#'.length);
+    all += await t.type('\x05');
+    s = screenLine(all);
+    expect(s.text.startsWith('R1(config)#$')).toBe(true);
+    expect(s.cursor).toBe(s.text.length);
+    // the command itself is whole
+    await t.cmd('');
+    expect(await t.cmd('do show running-config | include carol')).toMatch(/\nusername carol privilege 15 secret 5 \$1\$/);
+  });
+
+  it('short lines and terminal width 0 echo exactly what was typed (no $)', async () => {
+    const { device } = await makeDevice({ startupConfig: BASE });
+    const t = await term(device, { cols: 80 });
+    expect(await t.type('show clock')).toBe('show clock');
+    await t.type('\x15');
+    await t.cmd('terminal width 0');
+    const line = 'show running-config | include ' + 'x'.repeat(120);
+    expect(await t.type(line)).toBe(line);
+  });
+});
