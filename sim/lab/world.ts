@@ -30,7 +30,7 @@ export function buildWorld(lab: Lab, stateDir: string | undefined, o: { realTime
   const realTime = o.realTime ?? true;
   const world = new World({
     seed: lab.seed,
-    ...(stateDir !== undefined ? { stateDir } : {}),
+    ...(stateDir !== undefined ? { stateDir, resumeClock: true } : {}),
     ...(lab.epoch !== undefined ? { epoch: lab.epoch } : {}),
     ...(realTime
       ? { time: lab.rate === 1 ? { mode: 'real' as const } : { mode: 'scaled' as const, rate: lab.rate }, realClock: new SystemRealClock() }
@@ -160,6 +160,7 @@ export const createLabWorld: WorldFactory = async (lab, o): Promise<LabWorld> =>
       }
     }
     await scep.closeAll();
+    world.saveClock();
   };
   try {
     await scep.settle();

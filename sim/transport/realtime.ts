@@ -19,12 +19,19 @@ export function startPacer(world: World, opts: { maxSleepMs?: number; minSleepMs
   const minSleep = opts.minSleepMs ?? 1;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  let lastClockSave = Date.now();
   const tick = () => {
     if (stopped) return;
     try {
       world.ingress(() => undefined);
     } catch {
       // a failing timer must not stop the pacer
+    }
+    // Keep the persisted calendar within ~10 real seconds of the running clock (a kill -9
+    // then loses at most that much simulated time; see sim/world/clock-store.ts).
+    if (Date.now() - lastClockSave >= 10_000) {
+      lastClockSave = Date.now();
+      world.saveClock();
     }
     const d = world.driver.realDelayToNext();
     const sleep = d === undefined ? maxSleep : Math.min(maxSleep, Math.max(minSleep, d));
@@ -35,5 +42,6 @@ export function startPacer(world: World, opts: { maxSleepMs?: number; minSleepMs
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    world.saveClock();
   };
 }

@@ -32,6 +32,7 @@ import { Scheduler, type SimMs } from '../kernel/scheduler.js';
 import { Rng } from '../kernel/rng.js';
 import { parseIsoUtc } from '../kernel/clock.js';
 import { Device, type DeviceOptions } from '../device/device.js';
+import { readWorldClock, writeWorldClock } from './clock-store.js';
 import { EventBus } from './events.js';
 import { TimeDriver, type RealClock, type TimeMode } from './time-driver.js';
 
@@ -41,6 +42,12 @@ export interface WorldOptions {
   stateDir?: string;
   /** World time 0 as ms since the Unix epoch, or an ISO-8601 UTC string. Default 2026-01-01T00:00:00Z. */
   epoch?: number | string;
+  /**
+   * Resume the calendar saved in `<stateDir>/world-clock.json` (a process restart is a power
+   * cycle, not a trip back in time) and keep it saved: on NVRAM writes, reloads, advances and
+   * `saveClock()`. `twin serve` and labs use it; scenarios manage their epoch themselves.
+   */
+  resumeClock?: boolean;
   /** Default `{ mode: 'stepped' }`. */
   time?: { mode: TimeMode; rate?: number };
   /** Required for `real` and `scaled` modes. */
@@ -75,6 +82,7 @@ export class World implements WorldApi {
   private inputSeq = 0;
   private sessionSeq = 1;
   private readonly byName = new Map<string, Device>();
+  private readonly resumeClock: boolean;
 
   constructor(opts: WorldOptions = {}) {
     this.seed = (opts.seed ?? 1) >>> 0;
@@ -82,11 +90,26 @@ export class World implements WorldApi {
     this.scheduler = new Scheduler(0);
     const ep = typeof opts.epoch === 'string' ? parseIsoUtc(opts.epoch) : opts.epoch;
     if (typeof opts.epoch === 'string' && ep === undefined) throw new Error(`World: bad epoch '${opts.epoch}'`);
-    this.epoch = ep ?? DEFAULT_EPOCH;
+    const resumed = opts.resumeClock && opts.stateDir !== undefined ? readWorldClock(opts.stateDir) : undefined;
+    this.epoch = resumed ?? ep ?? DEFAULT_EPOCH;
     this.stateDir = opts.stateDir;
+    this.resumeClock = (opts.resumeClock ?? false) && opts.stateDir !== undefined;
     this.events = new EventBus(opts.eventHistory ?? 0);
     this.recordInputs = opts.recordInputs ?? true;
     this.driver = new TimeDriver(this.scheduler, opts.time?.mode ?? 'stepped', opts.time?.rate ?? 1, opts.realClock);
+    if (this.resumeClock) {
+      for (const t of ['nvram.write', 'nvram.erase', 'reload', 'boot'] as const) this.events.on(t, () => this.saveClock());
+    }
+  }
+
+  /** Persist the calendar (see WorldOptions.resumeClock); a no-op without it. Never throws. */
+  saveClock(): void {
+    if (!this.resumeClock || this.stateDir === undefined) return;
+    try {
+      writeWorldClock(this.stateDir, this.epoch + this.now());
+    } catch {
+      // a read-only state dir must not break the simulation; the next start uses the lab epoch
+    }
   }
 
   /** Next CLI session id: numbered per world, so transcripts are the same for every run of a world. */
@@ -134,10 +157,12 @@ export class World implements WorldApi {
   /** Stepped mode (or any mode): run timers up to now + ms. */
   advance(ms: number): void {
     this.driver.advance(ms);
+    this.saveClock();
   }
 
   runUntil(t: SimMs): void {
     this.driver.advanceTo(t);
+    this.saveClock();
   }
 
   setTimeMode(mode: TimeMode, rate?: number): void {
