@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { lab, lines, setupTrustpoint } from '../pki-router/lab.js';
 import { installIkeLab, startLabIkeUdp } from '../../sim/features/ike/lab.js';
-import { onIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
+import { ikeAttempts, ikePeerStats, onIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
 import { pkiState } from '../../sim/features/pki/state.js';
 import { term } from '../core/helpers.js';
 import { createSocket } from 'node:dgram';
@@ -149,5 +149,38 @@ describe('IKEv2 over UDP between twin routers', () => {
     expect(recs.find((r) => r.router === 'R1')).toMatchObject({ ok: false, reason: 'no certificate', failedSide: 'router', direction: 'inbound' });
     expect(recs.find((r) => r.router === 'R2')).toMatchObject({ ok: false, reason: 'peer rejected', failedSide: 'router' });
     expect(await t.cmd('show logging')).toContain('%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Failed to authenticate the IKE SA (no certificate)');
+  });
+
+  it('R2 rejects R1 (key/cert mismatch): R1, the responder, corrects its success into ONE failed attempt (INFORMATIONAL AUTHENTICATION_FAILED)', async () => {
+    const { world, t, others } = await lab({ more: ['R2'] });
+    await setupTrustpoint(t, { autoEnroll: '90 regenerate' });
+    const t2 = await term(others[0]!);
+    await setupTrustpoint(t2, { autoEnroll: '90 regenerate' });
+    const udp = await startLabIkeUdp(world, [
+      { device: 'R1', host: '127.0.0.1', port: 0 },
+      { device: 'R2', host: '127.0.0.1', port: 0 },
+    ]);
+    closers.push(() => udp.close());
+    const ike = installIkeLab(world, { peers: [{ name: 'R1-wire', router: 'R2', version: 2, remote: { host: '127.0.0.1', port: udp.handles[0]!.endpoints()[0]!.port } }] });
+    closers.push(async () => ike.stop());
+    const amended: unknown[] = [];
+    world.events.on('ike.attempt.amended', (e) => amended.push(e.data));
+    // First a good exchange, then R1's key is replaced under its certificate.
+    ike.attempt('R1-wire', 'outbound');
+    await until(() => ikeAttempts(world, { router: 'R1' }).length >= 1 && ikeAttempts(world, { router: 'R2' }).length >= 1);
+    await lines(t, ['configure terminal', 'crypto key generate rsa general-keys label TP modulus 1024', 'end']);
+    ike.attempt('R1-wire', 'outbound');
+    await until(() => amended.length >= 1);
+    const r1 = ikeAttempts(world, { router: 'R1' });
+    expect(r1.map((r) => r.ok)).toEqual([true, false]);
+    expect(r1[1]).toMatchObject({ ok: false, reason: 'peer rejected', failedSide: 'router', direction: 'inbound', via: 'udp' });
+    const st = ikePeerStats(world, { router: 'R1' });
+    expect(st).toHaveLength(1);
+    expect(st[0]).toMatchObject({ attempts: 2, successes: 1, failures: 1, reasons: { 'peer rejected': 1 }, last: { ok: false, reason: 'peer rejected' } });
+    expect(amended[0]).toMatchObject({ router: 'R1', ok: false, reason: 'peer rejected', amended: true });
+    expect(ikeAttempts(world, { router: 'R2' }).at(-1)).toMatchObject({ ok: false, reason: 'key/cert mismatch', failedSide: 'peer' });
+    expect(await t.cmd('show logging')).toContain('%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Failed to authenticate the IKE SA (peer rejected)');
+    // The rejected SA is not listed as READY.
+    expect(await t.cmd('show crypto ikev2 sa')).not.toMatch(/READY/);
   });
 });

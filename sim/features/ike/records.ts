@@ -91,6 +91,8 @@ interface PeerBook {
   ring: IkeAttemptRecord[];
   /** Longest CLOSED outage so far. */
   closed: { ms: number; from?: number; to?: number };
+  /** Totals before ring[0] (the records shifted out of the ring), so an amendment can replay the ring. */
+  base: { stats: IkePeerStats; closed: { ms: number; from?: number; to?: number } };
 }
 
 interface WorldBook {
@@ -121,13 +123,9 @@ function newStats(peer: string, router: string): IkePeerStats {
   };
 }
 
-/** Record one attempt: totals, history, and the `ike.attempt` event on the world bus. */
-export function recordIkeAttempt(world: World, r: IkeAttemptRecord): void {
-  const b = book(world);
-  b.total++;
-  let pb = b.peers.get(r.peer);
-  if (!pb) b.peers.set(r.peer, (pb = { stats: newStats(r.peer, r.router), ring: [], closed: { ms: 0 } }));
-  const s = pb.stats;
+/** Fold one record into a peer's totals (stats + longest closed outage). */
+function apply(st: { stats: IkePeerStats; closed: { ms: number; from?: number; to?: number } }, r: IkeAttemptRecord): void {
+  const s = st.stats;
   s.router = r.router;
   s.attempts++;
   const dir = r.direction === 'inbound' ? s.inbound : s.outbound;
@@ -139,7 +137,7 @@ export function recordIkeAttempt(world: World, r: IkeAttemptRecord): void {
     s.successes++;
     if (s.outageSince !== undefined) {
       const len = r.t - s.outageSince;
-      if (len >= pb.closed.ms) pb.closed = { ms: len, from: s.outageSince, to: r.t };
+      if (len >= st.closed.ms) st.closed = { ms: len, from: s.outageSince, to: r.t };
       s.totalOutageMs += len;
       s.outages++;
       s.outageSince = undefined;
@@ -152,16 +150,57 @@ export function recordIkeAttempt(world: World, r: IkeAttemptRecord): void {
   }
   // Longest outage: the longest closed one, or the one in progress (up to this attempt) if longer.
   const ongoing = s.outageSince !== undefined ? r.t - s.outageSince : -1;
-  if (ongoing >= 0 && ongoing >= pb.closed.ms) {
+  if (ongoing >= 0 && ongoing >= st.closed.ms) {
     s.longestOutageMs = ongoing;
     s.longestOutage = { from: s.outageSince!, to: r.t, ongoing: true };
-  } else if (pb.closed.from !== undefined) {
-    s.longestOutageMs = pb.closed.ms;
-    s.longestOutage = { from: pb.closed.from, to: pb.closed.to!, ongoing: false };
+  } else if (st.closed.from !== undefined) {
+    s.longestOutageMs = st.closed.ms;
+    s.longestOutage = { from: st.closed.from, to: st.closed.to!, ongoing: false };
   }
+}
+
+/** Record one attempt: totals, history, and the `ike.attempt` event on the world bus. */
+export function recordIkeAttempt(world: World, r: IkeAttemptRecord): void {
+  const b = book(world);
+  b.total++;
+  let pb = b.peers.get(r.peer);
+  if (!pb) b.peers.set(r.peer, (pb = { stats: newStats(r.peer, r.router), ring: [], closed: { ms: 0 }, base: { stats: newStats(r.peer, r.router), closed: { ms: 0 } } }));
+  apply(pb, r);
   pb.ring.push(r);
-  if (pb.ring.length > HISTORY_PER_PEER) pb.ring.shift();
+  if (pb.ring.length > HISTORY_PER_PEER) apply(pb.base, pb.ring.shift()!);
   world.events.emit(r.t, r.router, 'ike.attempt', { ...r });
+}
+
+/**
+ * Correct an attempt already recorded as a success whose real outcome became known later: an
+ * IKEv2 responder establishes its SA when it SENDS the last IKE_AUTH response, before the
+ * initiator has checked the responder's certificate and AUTH; when the initiator then rejects it
+ * (INFORMATIONAL with AUTHENTICATION_FAILED), the attempt failed. The record (found by router and
+ * connId among the kept ones) is replaced in place — the attempt is still counted once — the
+ * peer's totals and outages are recomputed, and `ike.attempt.amended` is emitted on the world bus
+ * with the corrected record (data.amended = true). Returns the corrected record, or undefined
+ * when no kept record matches.
+ */
+export function amendIkeAttempt(
+  world: World,
+  key: { router: string; peer: string; connId: number },
+  patch: Pick<IkeAttemptRecord, 'ok'> & Partial<Pick<IkeAttemptRecord, 'reason' | 'failedSide' | 'detail'>>,
+): IkeAttemptRecord | undefined {
+  const pb = book(world).peers.get(key.peer);
+  if (!pb) return undefined;
+  let i = pb.ring.length - 1;
+  while (i >= 0 && !(pb.ring[i]!.router === key.router && pb.ring[i]!.connId === key.connId)) i--;
+  if (i < 0) return undefined;
+  const { reason: _r, failedSide: _f, detail: _d, ...keep } = pb.ring[i]!;
+  const fixed: IkeAttemptRecord = { ...keep, ...patch };
+  pb.ring[i] = fixed;
+  // Replay the kept records over the totals from before them.
+  const st = { stats: structuredClone(pb.base.stats), closed: { ...pb.base.closed } };
+  for (const r of pb.ring) apply(st, r);
+  pb.stats = st.stats;
+  pb.closed = st.closed;
+  world.events.emit(world.now(), key.router, 'ike.attempt.amended', { ...fixed, amended: true });
+  return fixed;
 }
 
 /** Per-peer totals (copies), in first-seen order; filter by router/peer. */

@@ -25,7 +25,7 @@ import { trustAnchors } from '../pki/credentials.js';
 import { DEFAULT_PROPOSALS, type IkeProposalConfig } from '../../ike/v2/proposals.js';
 import { DH, ENCR, INTEG, PRF } from '../../ike/v2/constants.js';
 import { AUTH_REASON, matchIkev2Profile } from './attempts.js';
-import { recordIkeAttempt, type IkeFailReason } from './records.js';
+import { amendIkeAttempt, recordIkeAttempt, type IkeFailReason } from './records.js';
 import { ikeStateOrUndefined, type IkeState } from './state.js';
 import type { AuthFailureReason } from '../../ike/credentials.js';
 
@@ -112,6 +112,8 @@ export async function startRouterIkeUdp(
   const world = device.world;
   const credsBySa = new Map<number, RouterCreds>();
   const namesBySa = new Map<number, string>();
+  /** Responder SAs recorded as successes (sa id → peer name): the initiator may still reject us. */
+  const okAsResponder = new Map<number, string>();
   const profileTrustpoint = (remote: Endpoint): string | undefined => {
     const st = ikeStateOrUndefined(device);
     if (!st || st.v2Profiles.size === 0) return undefined;
@@ -157,7 +159,10 @@ export async function startRouterIkeUdp(
   }
 
   function onEvent(ev: IkeEvent): void {
-    if (ev.type === 'deleted') return;
+    if (ev.type === 'deleted') {
+      okAsResponder.delete(ev.sa.id);
+      return;
+    }
     const sa = ev.sa;
     const direction = sa.role === 'responder' ? 'inbound' : 'outbound';
     const rc = credsBySa.get(sa.id);
@@ -175,6 +180,10 @@ export async function startRouterIkeUdp(
     } as const;
     if (ev.type === 'established') {
       recordIkeAttempt(world, { ...base, ok: true, connId: sa.id });
+      if (sa.role === 'responder') {
+        okAsResponder.set(sa.id, base.peer);
+        if (okAsResponder.size > 4096) okAsResponder.delete(okAsResponder.keys().next().value!);
+      }
       return;
     }
     const a = sa.auth;
@@ -194,7 +203,15 @@ export async function startRouterIkeUdp(
       reason = AUTH_REASON[a.reason as AuthFailureReason];
     }
     if (a?.reason === 'invalid-ke') return; // a normal retry step, not an attempt outcome
-    recordIkeAttempt(world, { ...base, ok: false, reason, failedSide, ...(a?.detail ? { detail: a.detail } : {}) });
+    const recordedPeer = okAsResponder.get(sa.id);
+    okAsResponder.delete(sa.id);
+    if (recordedPeer !== undefined && a?.by === 'peer') {
+      // We answered IKE_AUTH and counted a success; the initiator has now rejected our
+      // certificate/AUTH (INFORMATIONAL with AUTHENTICATION_FAILED): the attempt failed.
+      amendIkeAttempt(world, { router: device.name, peer: recordedPeer, connId: sa.id }, { ok: false, reason, failedSide, detail: a.detail ?? 'peer sent AUTHENTICATION_FAILED' });
+    } else {
+      recordIkeAttempt(world, { ...base, ok: false, reason, failedSide, ...(a?.detail ? { detail: a.detail } : {}) });
+    }
     device.syslog.log('IKEV2-3-NEG_ABORT', `Negotiation aborted due to ERROR: ${failedSide === 'router' ? 'Failed to authenticate the IKE SA' : `Peer ${sa.remote.address} authentication failed`} (${reason})`);
   }
 
