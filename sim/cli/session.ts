@@ -632,6 +632,9 @@ export class Session implements CliSession, SessionInfo, LogSink {
       if (this.state === 'closed') return;
       const now = this.device.world.now();
       const cur = this.execTimeoutS();
+      // A command still running (e.g. `simulation advance`, a SCEP round trip) is activity:
+      // IOS does not cut a session off in the middle of a command. Count idle from now.
+      if (this.state === 'busy') this.lastInputAt = now;
       if (cur > 0 && now - this.lastInputAt >= cur * 1000) this.terminate(0);
       else this.armTimeout();
     });
