@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { makeDevice, term } from './helpers.js';
+import { NTC_TEMPLATES } from '../helpers/shared.js';
 
-const TPL = '/work/shared/ntc-templates/templates/';
+const TPL = NTC_TEMPLATES + '/';
 const PY = '/usr/bin/python3';
 const haveTextfsm = fs.existsSync(PY) && (() => {
   try {

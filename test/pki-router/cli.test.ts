@@ -11,8 +11,9 @@ import { World } from '../../sim/world/world.js';
 import { term } from '../core/helpers.js';
 import { lab, lines, setupTrustpoint } from './lab.js';
 import { pkiState } from '../../sim/features/pki/state.js';
+import { NTC_TEMPLATES } from '../helpers/shared.js';
 
-const TEMPLATE = '/work/shared/ntc-templates/templates/cisco_ios_show_crypto_pki_certificates.textfsm';
+const TEMPLATE = path.join(NTC_TEMPLATES, 'cisco_ios_show_crypto_pki_certificates.textfsm');
 const PARSER = path.join(import.meta.dirname, '../core/parse_textfsm.py');
 
 function ntcParse(text: string): Record<string, string>[] {
