@@ -97,16 +97,32 @@ function udp(quick: boolean, log: (m: string) => void): Figure[] {
   });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) return [{ metric: 'UDP establishments/s (twin vs charon)', value: NaN, unit: 'ops/s', note: `failed: ${(r.stderr ?? '').slice(-300)}` }];
-  const res = JSON.parse(line.slice(7)) as { results: Record<string, { perSecond?: number; ok?: number; failed?: number; error?: string }> };
+  const res = JSON.parse(line.slice(7)) as { results: Record<string, { perSecond?: number; perCpuSecond?: number; responderCpuSeconds?: number; ok?: number; failed?: number; error?: string }> };
   const fig = (name: string, label: string): Figure => {
     const x = res.results[name]!;
     return x.error
       ? { metric: label, value: NaN, unit: 'ops/s', note: x.error }
       : { metric: label, value: round(x.perSecond!, 0), unit: 'ops/s', note: `${x.ok} ok, ${x.failed} failed; twin initiator, ${c} in flight` };
   };
+  // Per responder CPU second: what each responder pays per establishment (user + system time of
+  // its process, all threads). The wall-clock figures above are bounded by the one twin initiator
+  // driving both responders; this one is not, so it is the fair side-by-side comparison.
+  const cpu = (name: string, label: string): Figure => {
+    const x = res.results[name]!;
+    return x.perCpuSecond === undefined
+      ? { metric: label, value: NaN, unit: 'ops/s', note: x.error ?? 'no CPU figure (/proc unreadable)' }
+      : { metric: label, value: round(x.perCpuSecond, 0), unit: 'ops/cpu-s', note: `${x.ok} establishments in ${round(x.responderCpuSeconds!, 2)} responder CPU s` };
+  };
+  const tw = res.results.twin, ch = res.results.charon;
+  const ratio = tw?.perCpuSecond && ch?.perCpuSecond ? tw.perCpuSecond / ch.perCpuSecond : NaN;
+  const wallRatio = tw?.perSecond && ch?.perSecond ? tw.perSecond / ch.perSecond : NaN;
   return [
     fig('twin', 'UDP loopback: twin responder, IKE SA establishments/s'),
     fig('charon', 'UDP loopback: strongSwan 5.9.8 charon responder, establishments/s'),
+    { metric: 'UDP loopback: twin / charon establishments/s (goal >= 1)', value: round(wallRatio, 2), unit: 'x', target: { op: '>=', value: 1 } },
+    cpu('twin', 'UDP loopback: twin responder, establishments per responder CPU second'),
+    cpu('charon', 'UDP loopback: charon responder, establishments per responder CPU second'),
+    { metric: 'UDP loopback: twin / charon per responder CPU second (goal >= 1)', value: round(ratio, 2), unit: 'x', target: { op: '>=', value: 1 } },
   ];
 }
 

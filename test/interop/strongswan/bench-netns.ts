@@ -9,8 +9,9 @@
  *   node --import tsx test/interop/strongswan/bench-netns.ts N C
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +27,30 @@ export interface LoadResult {
   seconds: number;
   perSecond: number;
   firstFailure?: string;
+  /** CPU seconds (user + system, all threads) the RESPONDER process used during the run. */
+  responderCpuSeconds?: number;
+  /** Establishments per responder CPU second: the responder's own cost, whatever bounds the wall-clock rate. */
+  perCpuSecond?: number;
+}
+
+/** utime + stime of a process (all threads), in seconds, from /proc/PID/stat. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // fields 14 and 15, USER_HZ = 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+async function measured(pid: number | undefined, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const c0 = cpuSeconds(pid);
+  const r = await run();
+  const c1 = cpuSeconds(pid);
+  if (c0 === undefined || c1 === undefined || c1 <= c0) return r;
+  return { ...r, responderCpuSeconds: c1 - c0, perCpuSecond: r.ok / (c1 - c0) };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -99,7 +124,7 @@ async function main(): Promise<void> {
   });
   if (ready) {
     await load(initiator, it, { address: '127.0.0.1', port: 4500 }, Math.min(50, n), c); // warm-up
-    results.twin = await load(initiator, it, { address: '127.0.0.1', port: 4500 }, n, c);
+    results.twin = await measured(twin.pid, () => load(initiator, it, { address: '127.0.0.1', port: 4500 }, n, c));
   } else results.twin = { error: 'twin responder did not start' };
   twin.kill('SIGTERM');
 
@@ -162,7 +187,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 500 && !existsSync('/run/charon.vici'); i++) await sleep(20);
     execFileSync('swanctl', ['--load-all', '--uri', 'unix:///run/charon.vici'], { env, stdio: 'ignore' });
     await load(initiator, it, { address: '127.0.0.1', port: 500 }, Math.min(50, n), c); // warm-up
-    results.charon = await load(initiator, it, { address: '127.0.0.1', port: 500 }, n, c);
+    results.charon = await measured(charon.pid, () => load(initiator, it, { address: '127.0.0.1', port: 500 }, n, c));
   } catch (e) {
     results.charon = { error: (e as Error).message };
   } finally {
