@@ -72,8 +72,15 @@ export const IkeLabSchema = z
 export const DeviceIkeSchema = z
   .object({
     udp: z
-      .object({ host: Host.default('127.0.0.1'), port: Port.min(1025, 'must be above 1024 (the twin never binds privileged ports)').default(4500) })
-      .strict(),
+      .object({
+        host: Host.default('127.0.0.1'),
+        /** Above 1024 by default; the IKE ports 500 and 4500 when asked (binding them needs root or CAP_NET_BIND_SERVICE). */
+        port: Port.refine((p) => p > 1024 || p === 500 || p === 4500, { message: 'must be above 1024, or 500 / 4500 (IKE ports; binding them needs root or CAP_NET_BIND_SERVICE)' }).default(4500),
+        /** A second port for NAT-T (non-ESP marker), e.g. `port: 500, nattPort: 4500` like a real router. */
+        nattPort: Port.refine((p) => p > 1024 || p === 4500, { message: 'must be above 1024, or 4500' }).optional(),
+      })
+      .strict()
+      .refine((u) => u.nattPort === undefined || u.nattPort !== u.port, { message: 'nattPort must differ from port', path: ['nattPort'] }),
   })
   .strict();
 

@@ -53,7 +53,7 @@ export const DeviceSchema = z
     startupConfig: z.string().max(1_000_000).optional(),
     /** SCEP HTTP endpoint of a `ca` device, e.g. { port: 8080 } → http://127.0.0.1:8080 */
     scep: z.object({ host: Host.default('127.0.0.1'), port: Port }).strict().optional(),
-    /** Real IKEv2 on UDP for this router, e.g. { udp: { port: 4500 } } (see sim/ike/peers.ts). */
+    /** Real IKEv2 on UDP for this router, e.g. { udp: { port: 4500 } }; { udp: { port: 500, nattPort: 4500 } } like a real router when root / CAP_NET_BIND_SERVICE permits (see sim/ike/peers-schema.ts). */
     ike: DeviceIkeSchema.optional(),
   })
   .strict();

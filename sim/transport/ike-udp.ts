@@ -67,9 +67,13 @@ export class IkeUdpTransport {
     for (const spec of specs) {
       const socket = createSocket({ type: this.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 1 << 20 });
       await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
+        const onError = (e: Error) => {
+          socket.close();
+          reject(e);
+        };
+        socket.once('error', onError);
         socket.bind(spec.port, this.host, () => {
-          socket.off('error', reject);
+          socket.off('error', onError);
           resolve();
         });
       });

@@ -76,7 +76,11 @@ describe('lab files: ike peers and device ike.udp (the twin serve path)', () => 
 
   it('schema: port above 1024, loopback host, readable positions', () => {
     const bad = (y: string) => () => parseLab(['name: x', 'devices:', '  - name: R1', '    ssh: { port: 22099 }', y].join('\n'));
-    expect(bad('    ike: { udp: { port: 500 } }')).toThrow(/devices\.0\.ike\.udp\.port: must be above 1024/);
+    // Issue #5 point 5: defaults above 1024; 500/4500 when asked (and permitted by the OS).
+    expect(bad('    ike: { udp: { port: 501 } }')).toThrow(/devices\.0\.ike\.udp\.port: must be above 1024, or 500 \/ 4500/);
+    expect(bad('    ike: { udp: { port: 500, nattPort: 500 } }')).toThrow(/nattPort must differ/);
+    const ok = parseLab(['name: x', 'devices:', '  - name: R1', '    ssh: { port: 22099 }', '    ike: { udp: { port: 500, nattPort: 4500 } }'].join('\n'));
+    expect(ok.devices[0]!.ike).toEqual({ udp: { host: '127.0.0.1', port: 500, nattPort: 4500 } });
     expect(bad('    ike: { udp: { host: 10.0.0.1, port: 4500 } }')).toThrow(/must be a loopback IPv4 address/);
     expect(() => parseLab('name: x\ndevices:\n  - name: R1\n    ssh: { port: 22099 }\nike:\n  peers:\n    - { name: p, router: R1 }\n')).toThrow(/x?:\d+:\d+: .*exactly one of: ca/);
   });
@@ -182,5 +186,50 @@ describe('IKEv2 over UDP between twin routers', () => {
     expect(await t.cmd('show logging')).toContain('%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Failed to authenticate the IKE SA (peer rejected)');
     // The rejected SA is not listed as READY.
     expect(await t.cmd('show crypto ikev2 sa')).not.toMatch(/READY/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('ports 500 + 4500 when asked and permitted (root): no marker on 500, the non-ESP marker on 4500; both establish', async () => {
+    const { world, t, others } = await lab({ more: ['R2'] });
+    await setupTrustpoint(t, { autoEnroll: '90' });
+    const t2 = await term(others[0]!);
+    await setupTrustpoint(t2, { autoEnroll: '90' });
+    // 127.0.0.2 so a charon bound to 127.0.0.1:500 elsewhere on the host does not collide.
+    const host = '127.0.0.2';
+    let udp;
+    try {
+      udp = await startLabIkeUdp(world, [{ device: 'R1', host, port: 500, nattPort: 4500 }]);
+    } catch (e) {
+      if (/EADDRINUSE|EADDRNOTAVAIL/.test(String(e))) {
+        console.warn(`ports 500/4500 test not run: ${String(e)}`);
+        return; // someone else holds the IKE ports here
+      }
+      throw e;
+    }
+    closers.push(() => udp.close());
+    expect(udp.handles[0]!.endpoints().map((e) => e.port)).toEqual([500, 4500]);
+    const r2 = await startLabIkeUdp(world, [{ device: 'R2', host: '127.0.0.1', port: 0 }]);
+    closers.push(() => r2.close());
+    const ike = installIkeLab(world, {
+      peers: [
+        { name: 'R1-500', router: 'R2', version: 2, remote: { host, port: 500 } },
+        { name: 'R1-4500', router: 'R2', version: 2, remote: { host, port: 4500 } },
+      ],
+    });
+    closers.push(async () => ike.stop());
+    // What R1 receives on each port, as sent on the wire (before the transport strips a marker).
+    const seen: { port: number; marker: boolean }[] = [];
+    const tr = udp.handles[0]!.transport as unknown as { bound: { socket: import('node:dgram').Socket; port: number }[] };
+    for (const b of tr.bound) b.socket.prependListener('message', (m: Buffer) => seen.push({ port: b.port, marker: m.length >= 4 && m.readUInt32BE(0) === 0 }));
+    const recs: IkeAttemptRecord[] = [];
+    onIkeAttempt(world, (r) => recs.push(r));
+    ike.attempt('R1-500', 'outbound');
+    await until(() => recs.filter((r) => r.peer === 'R1-500' && r.router === 'R2').length >= 1);
+    ike.attempt('R1-4500', 'outbound');
+    await until(() => recs.filter((r) => r.peer === 'R1-4500' && r.router === 'R2').length >= 1);
+    expect(recs.filter((r) => r.router === 'R2').map((r) => [r.peer, r.ok])).toEqual([['R1-500', true], ['R1-4500', true]]);
+    expect(seen.some((x) => x.port === 500)).toBe(true);
+    expect(seen.some((x) => x.port === 4500)).toBe(true);
+    expect(seen.filter((x) => x.port === 500).every((x) => !x.marker)).toBe(true);
+    expect(seen.filter((x) => x.port === 4500).every((x) => x.marker)).toBe(true);
   });
 });

@@ -128,6 +128,8 @@ export interface UdpEndpointSpec {
   device: string;
   host: string;
   port: number;
+  /** Optional second port (NAT-T, non-ESP marker), e.g. 4500 next to 500. */
+  nattPort?: number;
 }
 
 /**
@@ -149,6 +151,7 @@ export async function startLabIkeUdp(world: World, eps: UdpEndpointSpec[], log?:
         await startRouterIkeUdp(d, {
           host: ep.host,
           port: ep.port,
+          ...(ep.nattPort !== undefined ? { nattPort: ep.nattPort } : {}),
           peerName: (dev: Device, sa) => {
             const l = labs.get(world);
             if (!l) return undefined;
@@ -175,11 +178,13 @@ export async function startLabIkeUdp(world: World, eps: UdpEndpointSpec[], log?:
  */
 export async function startLabIke(
   world: World,
-  lab: { ike?: unknown; devices: { name: string; ike?: { udp: { host: string; port: number } } | undefined }[] },
+  lab: { ike?: unknown; devices: { name: string; ike?: { udp: { host: string; port: number; nattPort?: number | undefined } } | undefined }[] },
   log?: (line: string) => void,
 ): Promise<{ endpoints: { device: string; what: string; url: string }[]; close(): Promise<void> }> {
   const rt = lab.ike !== undefined ? installIkeLab(world, lab.ike) : undefined;
-  const eps = lab.devices.filter((d) => d.ike?.udp).map((d) => ({ device: d.name, host: d.ike!.udp.host, port: d.ike!.udp.port }));
+  const eps = lab.devices
+    .filter((d) => d.ike?.udp)
+    .map((d) => ({ device: d.name, host: d.ike!.udp.host, port: d.ike!.udp.port, ...(d.ike!.udp.nattPort !== undefined ? { nattPort: d.ike!.udp.nattPort } : {}) }));
   let udp: Awaited<ReturnType<typeof startLabIkeUdp>> | undefined;
   try {
     udp = eps.length ? await startLabIkeUdp(world, eps, log) : undefined;

@@ -105,7 +105,7 @@ export type PeerNamer = (device: Device, sa: IkeSaInfo) => string | undefined;
 
 export async function startRouterIkeUdp(
   device: Device,
-  o: { host: string; port: number; marker?: MarkerMode; peerName?: PeerNamer; log?: (line: string) => void },
+  o: { host: string; port: number; nattPort?: number; marker?: MarkerMode; peerName?: PeerNamer; log?: (line: string) => void },
 ): Promise<RouterIkeUdp> {
   const prev = running.get(device);
   if (prev) await prev.close();
@@ -150,7 +150,9 @@ export async function startRouterIkeUdp(
   const engine = new WorldIkeEngine(world, opts);
   const transport = new IkeUdpTransport(engine, {
     host: o.host,
-    ports: [{ port: o.port, marker: o.marker ?? 'auto' }],
+    // 'auto': strongSwan's rule — no non-ESP marker when either port is 500, the marker otherwise
+    // (so port 4500, and any high port, is a NAT-T port).
+    ports: [{ port: o.port, marker: o.marker ?? 'auto' }, ...(o.nattPort !== undefined ? [{ port: o.nattPort, marker: 'auto' as MarkerMode }] : [])],
     log: (l) => o.log?.(l),
   });
 
@@ -215,7 +217,15 @@ export async function startRouterIkeUdp(
     device.syslog.log('IKEV2-3-NEG_ABORT', `Negotiation aborted due to ERROR: ${failedSide === 'router' ? 'Failed to authenticate the IKE SA' : `Peer ${sa.remote.address} authentication failed`} (${reason})`);
   }
 
-  await transport.start();
+  try {
+    await transport.start();
+  } catch (e) {
+    await transport.close();
+    const err = e as NodeJS.ErrnoException;
+    const ports = [o.port, ...(o.nattPort !== undefined ? [o.nattPort] : [])].join('/');
+    const hint = err.code === 'EACCES' ? ' (ports below 1025 need root or CAP_NET_BIND_SERVICE)' : err.code === 'EADDRINUSE' ? ' (already in use, e.g. by charon)' : '';
+    throw new Error(`${device.name}: cannot bind IKE UDP ${o.host}:${ports}: ${err.message}${hint}`);
+  }
   const handle: RouterIkeUdp = {
     device,
     engine,
