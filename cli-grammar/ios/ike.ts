@@ -344,6 +344,19 @@ export const IKE_EXEC_COMMANDS: CommandSpec[] = [
       peer: 'Peer name (see show simulation ike)',
     },
   },
+  {
+    id: 'sim.ike.revoke',
+    modes: ['exec'],
+    privilege: 15,
+    syntax: 'simulation ike < revoke$op | unrevoke$op > WORD$serial',
+    help: {
+      simulation: H.sim,
+      ike: 'IKE simulation of the lab peers',
+      revoke: 'Treat peer certificates with this serial as revoked (stands in for a CRL)',
+      unrevoke: 'Stop treating this serial as revoked',
+      serial: 'Certificate serial number (hex)',
+    },
+  },
 ];
 
 export const IKE_COMMANDS: readonly CommandSpec[] = [

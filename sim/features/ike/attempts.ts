@@ -31,6 +31,7 @@ import type { AuthFailureReason } from '../../ike/credentials.js';
 import { routerCredentials, type RouterCredReason, type RouterCreds } from '../../ike/router-creds.js';
 import { routerAddress, type SimPeer } from '../../ike/peers.js';
 import { recordIkeAttempt, type IkeAttemptRecord, type IkeFailReason } from './records.js';
+import { revokedSerials } from './revoked.js';
 import { ikeStateOrUndefined, defaultIsakmpPolicy, type IkeState, type Ikev2Profile, type IsakmpPolicy, type RouterSa } from './state.js';
 
 export const AUTH_REASON: Record<AuthFailureReason, IkeFailReason> = {
@@ -213,7 +214,8 @@ export function simAttempt(world: World, peer: SimPeer, direction: 'inbound' | '
     address: myAddr,
   });
   const ps = peer.side();
-  const routerSide: AttemptSide = { name: router.name, credentials: rc.credentials, anchors: rc.anchors, wallNow: wall };
+  const revoked = revokedSerials(router);
+  const routerSide: AttemptSide = { name: router.name, credentials: rc.credentials, anchors: rc.anchors, wallNow: wall, ...(revoked ? { revokedSerials: revoked } : {}) };
   const peerSide: AttemptSide = { name: peer.name, credentials: ps.credentials, anchors: ps.anchors, wallNow: ps.wallNow };
   const [init, resp] = direction === 'inbound' ? [peerSide, routerSide] : [routerSide, peerSide];
   const res = authenticateOnce(init, resp, nonceRng(router), signatureMode(world) === 'every' ? { signatureCache: null } : {});

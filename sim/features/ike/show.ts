@@ -18,6 +18,7 @@ import type { Device } from '../../device/device.js';
 import { isoUtc } from '../../kernel/clock.js';
 import { ikeState, type IkeState, type IsakmpPolicy, type RouterSa } from './state.js';
 import { ikePeerStats, ikeAttempts, type IkePeerStats } from './records.js';
+import { isSerial, normSerial, revokedSerials, revokeSerial, unrevokeSerial } from './revoked.js';
 import { ikeLab, peersOf } from './lab.js';
 import { signatureMode } from './attempts.js';
 import { routerIkeUdp } from './udp.js';
@@ -204,6 +205,8 @@ function showSimulationIke(ctx: HandlerContext): void {
   ctx.out(`  Signatures: ${signatureMode(world) === 'every' ? 'real RSA signatures on every attempt' : 'real RSA signature per (key, certificate), outcome reused'}`);
   const udp = routerIkeUdp(d);
   if (udp) ctx.out(`  IKEv2 on UDP: ${udp.endpoints().map((e) => `${e.address}:${e.port}`).join(', ')}`);
+  const rv = revokedSerials(d);
+  if (rv) ctx.out(`  Revoked by config (twin): ${[...rv].join(', ')}`);
   const names = new Set<string>([...peers.map((p) => p.name), ...stats.map((s) => s.peer)]);
   if (names.size === 0) {
     ctx.out(lab ? '  No peers for this router.' : '  No IKE peers in this lab.');
@@ -282,7 +285,22 @@ function simAttemptCmd(ctx: HandlerContext): void {
   ctx.out(r.ok ? `IKE SA with ${p.name} established (conn-id ${r.connId})` : `IKE with ${p.name} FAILED: ${r.reason}${r.failedSide ? ` (${r.failedSide} side)` : ''} - ${r.detail ?? ''}`);
 }
 
+function simRevokeCmd(ctx: HandlerContext): void {
+  const serial = String(ctx.args.serial);
+  if (!isSerial(serial)) {
+    ctx.error(`% Invalid serial number ${serial} (hex digits)`);
+    return;
+  }
+  const n = normSerial(serial);
+  if (ctx.args.op === 'unrevoke') {
+    ctx.out(unrevokeSerial(ctx.device, serial) ? `Serial ${n} is no longer treated as revoked` : `% Serial ${n} was not revoked`);
+    return;
+  }
+  ctx.out(revokeSerial(ctx.device, serial) ? `Peer certificates with serial ${n} are now refused as revoked (twin switch, stands in for a CRL)` : `Serial ${n} is already revoked`);
+}
+
 export const showHandlers: Record<string, Handler> = {
+  'sim.ike.revoke': simRevokeCmd,
   'show.ike.isakmp-sa': showIsakmpSa,
   'show.ike.isakmp-policy': showIsakmpPolicy,
   'show.ike.ikev2-sa': showIkev2Sa,

@@ -27,6 +27,7 @@ import { DH, ENCR, INTEG, PRF } from '../../ike/v2/constants.js';
 import { AUTH_REASON, matchIkev2Profile } from './attempts.js';
 import { amendIkeAttempt, recordIkeAttempt, type IkeFailReason } from './records.js';
 import { ikeStateOrUndefined, type IkeState } from './state.js';
+import { revokedSerials } from './revoked.js';
 import type { AuthFailureReason } from '../../ike/credentials.js';
 
 /** Engine whose inputs run inside the simulation (world.ingress brings world time up to date). */
@@ -139,7 +140,10 @@ export async function startRouterIkeUdp(
     },
     // The engine checks the peer's chain before it knows which profile answers: trust the CAs of
     // every profile's trustpoints (all authenticated CAs when no profile names one), like IOS.
-    trust: () => ({ anchors: profileAnchors(device) }),
+    trust: () => {
+      const revoked = revokedSerials(device); // `simulation ike revoke SERIAL` (revoked.ts)
+      return { anchors: profileAnchors(device), ...(revoked ? { revokedSerials: revoked } : {}) };
+    },
     get proposals() {
       return engineProposals(ikeStateOrUndefined(device)) ?? DEFAULT_PROPOSALS;
     },
