@@ -20,7 +20,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { findTrainingLab, listTrainingLabs, loadTrainingLab, type CompiledLab } from '../lab-runner/training.js';
-import { LabRuntime, readLabState, type TaskResult } from '../lab-runner/runtime.js';
+import { CONTROL_SOCKET, LabRuntime, readLabState, type TaskResult } from '../lab-runner/runtime.js';
 import { buildWorld } from '../lab/world.js';
 import { evaluate, type TimelineEvent } from '../scenario/predicates.js';
 import { FileError } from '../scenario/yaml.js';
@@ -40,7 +40,7 @@ function parsePort(v: string): number {
   return Number(v);
 }
 
-const CONTROL = 'control.sock';
+const CONTROL = CONTROL_SOCKET;
 
 export function defaultStateDir(name: string): string {
   return resolve('.twin', `lab-${name}`);

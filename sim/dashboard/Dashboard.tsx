@@ -132,7 +132,7 @@ export function Dashboard({ source, onQuit }: DashboardProps) {
       <Text bold>IKE</Text>
       {snap.ike.length ? (
         snap.ike.map((p) => (
-          <Text key={p.peer}>{`  ${p.peer.padEnd(12)} ${p.status.padEnd(12)} attempts ${p.attempts}, failures ${p.failures}${p.outageMs !== undefined ? `, outage ${fmtLeft(p.outageMs)}` : ''}`}</Text>
+          <Text key={p.peer}>{`  ${p.peer.padEnd(12)} ${p.status.padEnd(14)} attempts ${p.attempts}, failures ${p.failures}${p.outageMs !== undefined ? `, outage ${fmtLeft(p.outageMs)}` : ''}`}</Text>
         ))
       ) : (
         <Text dimColor>  (no IKE peers in this lab)</Text>

@@ -8,7 +8,7 @@
  * time driver. No real timers here: pacing is the core's pacer (started by createLabWorld),
  * UI refresh ticks come from the caller (sim/bin/lab.ts).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type LabWorld, type RunningLab, type WorldFactory } from '../lab/run.js';
 import { buildWorld, createLabWorld } from '../lab/world.js';
@@ -90,6 +90,27 @@ export interface LabRuntimeOptions {
 }
 
 const STATE_FILE = 'lab-state.json';
+/** `twin lab`'s control socket (sim/bin/lab.ts): it outlives a reset, so `--check` keeps grading the live lab. */
+export const CONTROL_SOCKET = 'control.sock';
+
+/** Empty (or create) a lab state dir, keeping a running lab's control socket. */
+export function clearStateDir(dir: string): void {
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
+  for (const e of readdirSync(dir)) if (e !== CONTROL_SOCKET) rmSync(join(dir, e), { recursive: true, force: true });
+}
+
+/** The lab's IKE peers as `{ router, peer }` (from its `ike.peers`), for listing before any attempt. */
+export function labIkePeers(ike: unknown): { router: string; peer: string }[] {
+  const peers = (ike as { peers?: unknown } | undefined)?.peers;
+  if (!Array.isArray(peers)) return [];
+  return peers.flatMap((p) => {
+    const q = p as { name?: unknown; router?: unknown };
+    return typeof q.name === 'string' && typeof q.router === 'string' ? [{ router: q.router, peer: q.name }] : [];
+  });
+}
 const EVENTS_FILE = 'lab-events.jsonl';
 
 export class LabRuntime implements StateView {
@@ -140,8 +161,7 @@ export class LabRuntime implements StateView {
 
   private async doStart(): Promise<void> {
     const dir = this.opts.stateDir;
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+    clearStateDir(dir);
     this.evs = [];
     this.recent = [];
     this.paused = false;
@@ -247,6 +267,23 @@ export class LabRuntime implements StateView {
     await this.start();
     this.message = 'reset to the baseline';
     this.changed();
+  }
+
+  /** Every IKE peer of the lab, with its totals (a peer that has not tried yet: `no attempt yet`). */
+  private ikeViews(w: World): IkeView[] {
+    const stats = ikeLoaded()?.stats(w, {}) ?? [];
+    const views: IkeView[] = stats.map((st) => ({
+      peer: `${st.router}↔${st.peer}`,
+      status: !st.last ? 'no attempt yet' : st.last.ok ? 'up' : `DOWN (${st.last.reason ?? '?'})`,
+      attempts: st.attempts,
+      failures: st.failures,
+      ...(st.longestOutageMs ? { outageMs: st.longestOutageMs } : {}),
+    }));
+    for (const p of labIkePeers(this.lab.def.ike)) {
+      const name = `${p.router}↔${p.peer}`;
+      if (!views.some((v) => v.peer === name)) views.push({ peer: name, status: 'no attempt yet', attempts: 0, failures: 0 });
+    }
+    return views;
   }
 
   // ---- time control -----------------------------------------------------------------------
@@ -388,15 +425,7 @@ export class LabRuntime implements StateView {
       rate: this.rate,
       paused: this.paused,
       devices,
-      ike: w
-        ? (ikeLoaded()?.stats(w, {}) ?? []).map((st) => ({
-            peer: `${st.router}↔${st.peer}`,
-            status: !st.last ? 'no attempt' : st.last.ok ? 'up' : `DOWN (${st.last.reason ?? '?'})`,
-            attempts: st.attempts,
-            failures: st.failures,
-            ...(st.longestOutageMs ? { outageMs: st.longestOutageMs } : {}),
-          }))
-        : [],
+      ike: w ? this.ikeViews(w) : [],
       tasks: this.grade(),
       recent: this.recent.slice(-6),
       message: this.message,

@@ -55,6 +55,9 @@ describe('dashboard', () => {
     expect(f).toContain('CA server LABCA: enabled, grant auto');
     expect(f).toContain('(none configured yet)');
     expect(f).toContain('hint: crypto pki trustpoint pki-tp');
+    // the lab's IKE peer is listed before its first attempt (was: "no IKE peers in this lab")
+    expect(f).toMatch(/R1↔client1 +no attempt yet +attempts 0, failures 0/);
+    expect(f).not.toContain('no IKE peers');
 
     app.stdin.write('s');
     f = await frameWith(app.lastFrame, '2026-01-02 00:00:00 UTC');
