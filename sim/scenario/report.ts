@@ -8,7 +8,7 @@
  * NOAUTOSAVE), CA events, IKE attempts (successes and failures), reloads — then the steps and
  * the transcript of every session.
  */
-import { MONTHS, isoUtc, p2, toCivil } from '../kernel/clock.js';
+import { MONTHS, fromCivil, isoUtc, p2, toCivil } from '../kernel/clock.js';
 import { plainText } from './expect.js';
 import type { CertSnap } from './probe.js';
 import type { RunResult } from './runner.js';
@@ -236,12 +236,74 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const TICKS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, 30 * 86_400_000, 91 * 86_400_000, 365 * 86_400_000];
+const TICKS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
+const MONTH_STEPS = [1, 2, 3, 6, 12];
 
-function tickLabel(t: number, step: number): string {
-  const c = toCivil(t);
-  if (step >= 86_400_000) return `${MONTHS[c.month - 1]} ${c.day}${step >= 30 * 86_400_000 || (c.month === 1 && c.day <= 7) ? ` ${c.year}` : ''}`;
-  return `${p2(c.hour)}:${p2(c.minute)}`;
+export interface Tick {
+  at: number;
+  label: string;
+}
+
+/**
+ * Axis ticks over [from, to]: minutes/hours/days for short runs, calendar months (the 1st, UTC)
+ * for long ones — `Jan 2026`, `Apr 2026` … rather than every 91 days from 1970.
+ */
+export function axisTicks(from: number, to: number): Tick[] {
+  const span = Math.max(1, to - from);
+  const step = TICKS.find((s) => span / s <= 10);
+  const out: Tick[] = [];
+  if (step !== undefined) {
+    for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+      const c = toCivil(t);
+      const label = step >= 86_400_000 ? `${MONTHS[c.month - 1]} ${c.day}${c.month === 1 && c.day <= 7 ? ` ${c.year}` : ''}` : `${p2(c.hour)}:${p2(c.minute)}`;
+      out.push({ at: t, label });
+    }
+    return out;
+  }
+  const months = span / (30.44 * 86_400_000);
+  const ms = MONTH_STEPS.find((m) => months / m <= 12) ?? 12 * Math.ceil(months / 120);
+  const c0 = toCivil(from);
+  let y = c0.year;
+  let m = c0.month;
+  if (fromCivil(y, m, 1) < from) m++;
+  // align to a multiple of the step within the year (Jan, Apr, Jul, Oct for quarters)
+  while ((m - 1) % Math.min(ms, 12) !== 0) m++;
+  for (;;) {
+    while (m > 12) {
+      m -= 12;
+      y++;
+    }
+    const t = fromCivil(y, m, 1);
+    if (t > to) break;
+    out.push({ at: t, label: `${MONTHS[m - 1]} ${y}` });
+    m += ms;
+  }
+  return out;
+}
+
+/** Approximate width (px) of a bar label (9 px monospace). */
+function labelWidth(s: string): number {
+  return s.length * 5.5 + 8;
+}
+
+/** Outages of an IKE lane: first failure → next success (or the last failure when none follows). */
+export function ikeOutages(marks: readonly Mark[]): { from: number; to: number; failures: number; ongoing: boolean }[] {
+  const out: { from: number; to: number; failures: number; ongoing: boolean }[] = [];
+  let cur: { from: number; to: number; failures: number; ongoing: boolean } | undefined;
+  for (const m of [...marks].sort((a, b) => a.at - b.at)) {
+    if (m.cls === 'ike-fail') {
+      if (!cur) cur = { from: m.at, to: m.at, failures: 0, ongoing: true };
+      cur.failures++;
+      cur.to = m.at;
+    } else if (m.cls === 'ike-ok' && cur) {
+      cur.to = m.at;
+      cur.ongoing = false;
+      out.push(cur);
+      cur = undefined;
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 /** SVG timeline of one device over [from, to] (simulated wall ms). */
@@ -250,43 +312,70 @@ export function renderDeviceSvg(tl: DeviceTimeline, from: number, to: number): s
   const plotW = W - LABEL_W - 10;
   const x = (t: number) => LABEL_W + Math.round(((Math.min(Math.max(t, from), to) - from) / span) * plotW * 10) / 10;
   const lanes = tl.lanes.length ? tl.lanes : [{ label: '(no events)', kind: 'system' as const, bars: [], marks: [] }];
-  const H = AXIS_H + lanes.length * LANE_H + 6;
+  // bars stacked into sub-rows when they overlap (a rollover certificate beside the active one)
+  const BAR_H = 9;
+  const layouts = lanes.map((l) => {
+    const rows: number[] = [];
+    const placed = [...l.bars]
+      .sort((a, c) => a.from - c.from)
+      .map((b) => {
+        let row = rows.findIndex((end) => end <= b.from);
+        if (row < 0) {
+          row = rows.length;
+          rows.push(b.to);
+        } else rows[row] = b.to;
+        return { b, row: Math.min(row, 2) };
+      });
+    const nRows = Math.min(rows.length, 3);
+    // trustpoint lanes: the bar rows, then a strip for the enrollment/renewal marks below them
+    const h = l.kind === 'trustpoint' && nRows ? 4 + nRows * (BAR_H + 3) + 10 : LANE_H;
+    return { placed, h };
+  });
+  const lanesH = layouts.reduce((a, l) => a + l.h, 0);
+  const H = AXIS_H + lanesH + 6;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-device="${esc(tl.device)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="timeline of ${esc(tl.device)}">`);
-  // axis
-  const step = TICKS.find((s) => span / s <= 10) ?? 365 * 86_400_000;
-  const first = Math.ceil(from / step) * step;
+  // axis: a label at the start, then calendar ticks
   parts.push(`<line class="axis" x1="${LABEL_W}" y1="${AXIS_H - 6}" x2="${W - 10}" y2="${AXIS_H - 6}"/>`);
-  for (let t = first; t <= to; t += step) {
-    const xx = x(t);
+  for (const tk of axisTicks(from, to)) {
+    const xx = x(tk.at);
     parts.push(`<line class="grid" x1="${xx}" y1="${AXIS_H - 10}" x2="${xx}" y2="${H}"/>`);
-    parts.push(`<text class="tick" x="${xx}" y="${AXIS_H - 13}" text-anchor="middle">${esc(tickLabel(t, step))}</text>`);
+    const anchor = xx < LABEL_W + 25 ? 'start' : xx > W - 40 ? 'end' : 'middle';
+    parts.push(`<text class="tick" x="${xx}" y="${AXIS_H - 13}" text-anchor="${anchor}">${esc(tk.label)}</text>`);
   }
+  let y = AXIS_H;
   lanes.forEach((l, i) => {
-    const y = AXIS_H + i * LANE_H;
-    const mid = y + LANE_H / 2;
+    const { placed, h } = layouts[i]!;
+    const mid = y + h / 2;
     parts.push(`<g class="lane lane-${l.kind}" data-lane="${esc(l.label)}">`);
-    parts.push(`<rect class="lane-bg${i % 2 ? ' odd' : ''}" x="0" y="${y}" width="${W}" height="${LANE_H}"/>`);
-    parts.push(`<text class="lane-label" x="6" y="${mid + 4}">${esc(l.label)}</text>`);
-    // bars, stacked into two sub-rows when they overlap (rollover)
-    const rows: number[] = [];
-    for (const b of [...l.bars].sort((a, c) => a.from - c.from)) {
-      let row = rows.findIndex((end) => end <= b.from);
-      if (row < 0) {
-        row = rows.length;
-        rows.push(b.to);
-      } else rows[row] = b.to;
-      const sub = Math.min(row, 1);
-      const bh = 9;
-      const by = y + 3 + sub * (bh + 3);
+    parts.push(`<rect class="lane-bg${i % 2 ? ' odd' : ''}" x="0" y="${y}" width="${W}" height="${h}"/>`);
+    parts.push(`<text class="lane-label" x="6" y="${l.kind === 'trustpoint' ? y + 14 : mid + 4}">${esc(l.label)}</text>`);
+    for (const { b, row } of placed) {
+      const by = y + 4 + row * (BAR_H + 3);
       const x1 = x(b.from);
       const x2 = Math.max(x1 + 2, x(b.to));
       const clipped = b.to > to ? ' clipped' : '';
+      const lw = labelWidth(b.label);
+      // the label inside the bar when it fits, else just left of the bar (a rollover certificate
+      // that starts near the end of the axis), else a shortened one inside
+      let label = '';
+      if (x2 - x1 >= lw) label = `<text class="bar-label" x="${x1 + 4}" y="${by + 8}">${esc(b.label)}</text>`;
+      else if (x1 - LABEL_W >= lw) label = `<text class="bar-label out" x="${x1 - 3}" y="${by + 8}" text-anchor="end">${esc(b.label)}</text>`;
+      else if (b.serial && x2 - x1 >= labelWidth(`SN ${b.serial}`)) label = `<text class="bar-label" x="${x1 + 4}" y="${by + 8}">${esc(`SN ${b.serial}`)}</text>`;
       parts.push(
-        `<g class="bar-g"><title>${esc(b.title)}</title><rect class="bar ${b.cls}${clipped}" data-kind="cert-bar"${b.serial ? ` data-serial="${esc(b.serial)}"` : ''} x="${x1}" y="${by}" width="${Math.round((x2 - x1) * 10) / 10}" height="${bh}" rx="2"/>` +
-          (x2 - x1 > 60 ? `<text class="bar-label" x="${x1 + 4}" y="${by + 8}">${esc(b.label)}</text>` : '') +
+        `<g class="bar-g"><title>${esc(b.title)}</title><rect class="bar ${b.cls}${clipped}" data-kind="cert-bar"${b.serial ? ` data-serial="${esc(b.serial)}"` : ''} x="${x1}" y="${by}" width="${Math.round((x2 - x1) * 10) / 10}" height="${BAR_H}" rx="2"/>` +
+          label +
           `</g>`,
       );
+    }
+    if (l.kind === 'ike') {
+      // outages as red spans (at least 4 px wide: a 5-hour outage in a year is under a pixel)
+      for (const o of ikeOutages(l.marks)) {
+        const x1 = x(o.from);
+        const x2 = Math.max(x1 + 4, x(o.to));
+        const title = `${isoUtc(o.from)} → ${isoUtc(o.to)} IKE outage ${fmtDuration(o.to - o.from)}${o.ongoing ? ' (ongoing at the last attempt)' : ''}, ${o.failures} failed attempt(s)`;
+        parts.push(`<rect class="outage" data-kind="ike-outage" x="${Math.min(x1, W - 14)}" y="${y + 3}" width="${Math.round((x2 - x1) * 10) / 10}" height="${h - 6}"><title>${esc(title)}</title></rect>`);
+      }
     }
     // one mark per pixel column and class (a CA outage logs thousands of retries)
     const merged = new Map<string, { m: Mark; n: number }>();
@@ -296,18 +385,23 @@ export function renderDeviceSvg(tl: DeviceTimeline, from: number, to: number): s
       if (hit) hit.n++;
       else merged.set(k, { m, n: 1 });
     }
-    for (const { m: m0, n } of merged.values()) {
+    // failures and renewal starts last, so they stay visible over the issued/renewed marks at the same time
+    const prio = (c: string) => (c === 'renew' ? 2 : c === 'fail' ? 1 : 0);
+    const ordered = [...merged.values()].sort((a, b) => prio(a.m.cls) - prio(b.m.cls));
+    for (const { m: m0, n } of ordered) {
       const m = n > 1 ? { ...m0, title: `${m0.title} (and ${n - 1} more here)` } : m0;
       const xx = x(m.at);
       if (m.cls.startsWith('ike')) {
-        parts.push(`<line class="mark ${m.cls}" data-kind="${m.cls}" x1="${xx}" y1="${y + 5}" x2="${xx}" y2="${y + LANE_H - 5}"><title>${esc(m.title)}</title></line>`);
+        parts.push(`<line class="mark ${m.cls}" data-kind="${m.cls}" x1="${xx}" y1="${y + 5}" x2="${xx}" y2="${y + h - 5}"><title>${esc(m.title)}</title></line>`);
       } else if (l.kind === 'trustpoint') {
-        parts.push(`<path class="mark ${m.cls}" data-kind="${m.cls}" d="M${xx} ${y + LANE_H - 2} l-4 -6 h8 z"><title>${esc(m.title)}</title></path>`);
+        if (m.cls === 'renew') parts.push(`<line class="renew-line" x1="${xx}" y1="${y + 2}" x2="${xx}" y2="${y + h - 8}"/>`);
+        parts.push(`<path class="mark ${m.cls}" data-kind="${m.cls}" d="M${xx} ${y + h - 1} l-4 -6 h8 z"><title>${esc(m.title)}</title></path>`);
       } else {
         parts.push(`<circle class="mark ${m.cls}" data-kind="${m.cls}" cx="${xx}" cy="${mid}" r="4"><title>${esc(m.title)}</title></circle>`);
       }
     }
     parts.push('</g>');
+    y += h;
   });
   parts.push('</svg>');
   return parts.join('');
@@ -367,7 +461,9 @@ svg .tick{font:10px sans-serif;fill:#57606a}svg .grid{stroke:#eaeef2}svg .axis{s
 svg .bar.cert{fill:#2da44e;stroke:#1a7f37}svg .bar.cert.rollover{fill:#a5d6a7;stroke:#1a7f37;stroke-dasharray:3 2}
 svg .bar.clipped{stroke-dasharray:0}
 svg .bar-label{font:9px ui-monospace,monospace;fill:#fff;pointer-events:none}
-svg .rollover+.bar-label{fill:#0b3d17}
+svg .rollover+.bar-label,svg .bar-label.out{fill:#0b3d17}
+svg .renew-line{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 2}
+svg .outage{fill:#cf222e;fill-opacity:.85}
 svg .mark{stroke-width:1}
 svg .nvram{fill:#0969da}svg .autosave{fill:#1a7f37}svg .noautosave{fill:#d4a72c}
 svg .fail{fill:#cf222e}svg .pending{fill:#d4a72c}svg .issued,svg .renewed{fill:#1a7f37}
@@ -384,10 +480,10 @@ function legend(): string {
   const items: [string, string][] = [
     ['#2da44e', 'certificate validity'],
     ['#a5d6a7', 'rollover certificate'],
-    ['#8250df', 'renewal / enrollment start'],
+    ['#8250df', 'renewal / enrollment start (renewal point: dashed line)'],
     ['#1a7f37', 'issued / AUTOSAVE'],
     ['#d4a72c', 'pending / NOAUTOSAVE'],
-    ['#cf222e', 'failure / reload / IKE failure'],
+    ['#cf222e', 'failure / reload / IKE failure (red span: IKE outage)'],
     ['#0969da', 'NVRAM write / key'],
   ];
   return `<div class="legend">${items.map(([c, t]) => `<span><i style="background:${c}"></i>${esc(t)}</span>`).join('')}</div>`;
