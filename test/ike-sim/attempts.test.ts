@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { CA_CONFIG, lab, lines, setupTrustpoint } from '../pki-router/lab.js';
 import { installIkeLab } from '../../sim/features/ike/lab.js';
+import { ikeState } from '../../sim/features/ike/state.js';
+import { negotiateIsakmp } from '../../sim/features/ike/attempts.js';
+import { defaultIsakmpPolicy } from '../../sim/features/ike/state.js';
 import { ikeAttempts, ikePeerStats, onIkeAttempt, recordIkeAttempt, type IkeAttemptRecord } from '../../sim/features/ike/records.js';
 import { routerCredentials } from '../../sim/ike/router-creds.js';
 import { pkiState } from '../../sim/features/pki/state.js';
@@ -277,3 +280,39 @@ describe('lab ike section validation', () => {
     expect(() => installIkeLab(world, { peers: [{ name: 'p', router: 'R1', ca: 'CAX' }] })).toThrow(/no device CAX/);
   });
 });
+
+describe('IKEv1 policy negotiation (encryption, hash, group, not just rsa-sig)', () => {
+  it('the responder\'s first policy equal to one of the initiator\'s offers wins; the default suite when nothing else matches; shorter lifetime', async () => {
+    const { world, t, others } = await lab({ more: ['R2'] });
+    await setupTrustpoint(t, { autoEnroll: '90' });
+    const t2 = await term(others[0]!);
+    await setupTrustpoint(t2, { autoEnroll: '90' });
+    await lines(t, ['configure terminal', 'crypto isakmp policy 10', 'encryption aes 256', 'hash sha256', 'group 14', 'lifetime 3600', 'end']);
+    await lines(t2, ['configure terminal', 'crypto isakmp policy 10', 'encryption 3des', 'hash md5', 'group 2', 'end']);
+    const ike = installIkeLab(world, { peers: [{ name: 'R2', router: 'R1', device: 'R2' }] });
+    const suite = () => ikeState(world.device('R1')!).sas.find((s) => s.peer === 'R2' && !s.deleted);
+    // No common configured suite: both still offer IOS's default protection suite.
+    expect(ike.attempt('R2', 'inbound')).toMatchObject({ ok: true });
+    expect(suite()).toMatchObject({ suite: 'des/sha/rsa-sig/group 1', dhGroup: 1, lifetimeSec: 86_400 });
+    // R2 adds R1's suite (lower priority on R2): R1 as responder picks its priority-10 policy.
+    await lines(t2, ['configure terminal', 'crypto isakmp policy 30', 'encryption aes 256', 'hash sha256', 'group 14', 'end']);
+    expect(ike.attempt('R2', 'inbound')).toMatchObject({ ok: true });
+    expect(suite()).toMatchObject({ suite: 'aes 256/sha256/rsa-sig/group 14', dhGroup: 14, lifetimeSec: 3600 });
+    expect(ike.attempt('R2', 'outbound')).toMatchObject({ ok: true });
+    expect(suite()).toMatchObject({ suite: 'aes 256/sha256/rsa-sig/group 14' });
+    // A different AES key size is a different suite.
+    await lines(t2, ['configure terminal', 'crypto isakmp policy 30', 'encryption aes 128', 'end']);
+    expect(ike.attempt('R2', 'outbound')).toMatchObject({ ok: true });
+    expect(suite()).toMatchObject({ suite: 'des/sha/rsa-sig/group 1' });
+  });
+
+  it('negotiateIsakmp: no rsa-sig suite in common = no proposal', () => {
+    const psk = { ...defaultIsakmpPolicy(10), auth: 'pre-share' as const, encr: 'aes' as const, group: 14 as const };
+    expect(negotiateIsakmp([psk], [psk])).toBeUndefined();
+    const a = { ...defaultIsakmpPolicy(10), encr: 'aes' as const, aesBits: 256 as const, group: 14 as const, lifetime: 500 };
+    expect(negotiateIsakmp([a], [{ ...a, lifetime: 900 }])).toMatchObject({ policy: { aesBits: 256 }, lifetime: 500 });
+    expect(negotiateIsakmp([{ ...a, group: 5 }], [a])).toBeUndefined();
+    expect(negotiateIsakmp([{ ...a, hash: 'md5' }], [a])).toBeUndefined();
+  });
+});
+

@@ -98,6 +98,35 @@ export function matchIsakmpPolicy(st: IkeState): IsakmpPolicy | undefined {
   return isakmpCandidates(st).find((p) => p.auth === 'rsa-sig');
 }
 
+/** The protection suites a side offers in Main Mode message 1: its policies in priority order plus the default one. */
+export function offeredIsakmpPolicies(st: IkeState): IsakmpPolicy[] {
+  return isakmpCandidates(st);
+}
+
+function sameSuite(a: IsakmpPolicy, b: IsakmpPolicy): boolean {
+  return a.encr === b.encr && (a.encr !== 'aes' || (a.aesBits ?? 128) === (b.aesBits ?? 128)) && a.hash === b.hash && a.auth === b.auth && a.group === b.group;
+}
+
+/**
+ * IKEv1 policy negotiation the IOS way: the responder walks ITS policies in priority order and
+ * takes the first whose encryption, hash, authentication and DH group equal one of the
+ * initiator's offered suites; rsa-sig only here (the peers authenticate with certificates). The
+ * SA lifetime is the shorter of the two (IOS uses the initiator's when it is shorter; the twin
+ * does not refuse a longer initiator lifetime — SIMPLIFIED).
+ */
+export function negotiateIsakmp(initiator: IsakmpPolicy[], responder: IsakmpPolicy[]): { policy: IsakmpPolicy; lifetime: number } | undefined {
+  for (const r of responder) {
+    if (r.auth !== 'rsa-sig') continue;
+    const i = initiator.find((x) => sameSuite(x, r));
+    if (i) return { policy: r, lifetime: Math.min(i.lifetime, r.lifetime) };
+  }
+  return undefined;
+}
+
+function suiteText(p: IsakmpPolicy): string {
+  return `${p.encr}${p.encr === 'aes' ? ` ${p.aesBits ?? 128}` : ''}/${p.hash}/${p.auth}/group ${p.group}`;
+}
+
 function ipToInt(a: string): number {
   return a.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
 }
@@ -192,9 +221,25 @@ export function simAttempt(world: World, peer: SimPeer, direction: 'inbound' | '
   let profile: Ikev2Profile | undefined;
   let lifetimeSec = 86_400;
   if (version === 1) {
-    policy = matchIsakmpPolicy(st);
-    if (!policy) return fail('no proposal chosen', 'router', 'no ISAKMP policy with rsa-sig authentication');
-    lifetimeSec = policy.lifetime;
+    // The peer's offer: a twin router peer offers its own ISAKMP policies; a client peer offers
+    // the router's rsa-sig suite (a client configured for this router).
+    const peerDev = peer.kind === 'device' ? world.device(peer.spec.device!) : undefined;
+    const peerSt = peerDev ? ikeStateOrUndefined(peerDev) : undefined;
+    const mine = offeredIsakmpPolicies(st);
+    if (peerSt) {
+      const theirs = offeredIsakmpPolicies(peerSt);
+      const n = direction === 'inbound' ? negotiateIsakmp(theirs, mine) : negotiateIsakmp(mine, theirs);
+      if (!n) {
+        const offered = (direction === 'inbound' ? theirs : mine).filter((p) => p.auth === 'rsa-sig').map(suiteText).join(', ') || 'no rsa-sig suite';
+        return fail('no proposal chosen', direction === 'inbound' ? 'router' : 'peer', `no ISAKMP policy of the ${direction === 'inbound' ? 'router' : 'peer'} (responder) matches the initiator's offer (${offered})`);
+      }
+      policy = n.policy;
+      lifetimeSec = n.lifetime;
+    } else {
+      policy = matchIsakmpPolicy(st);
+      if (!policy) return fail('no proposal chosen', 'router', 'no ISAKMP policy with rsa-sig authentication');
+      lifetimeSec = policy.lifetime;
+    }
     identity = st.identity === 'dn' ? 'dn' : st.identity === 'hostname' ? 'fqdn' : 'address';
   } else if (st.v2Profiles.size > 0) {
     profile = matchIkev2Profile(st, { address: peer.address, fqdn: peer.spec.fqdn });
@@ -253,7 +298,7 @@ export function simAttempt(world: World, peer: SimPeer, direction: 'inbound' | '
     expiresAt: now + lifetimeSec * 1000,
     lifetimeSec,
     via: 'sim',
-    ...(version === 1 && policy ? { suite: `${policy.encr}${policy.encr === 'aes' ? ` ${policy.aesBits ?? 128}` : ''}/${policy.hash}/rsa-sig/group ${policy.group}`, dhGroup: policy.group } : ikev2Suite(st)),
+    ...(version === 1 && policy ? { suite: suiteText(policy), dhGroup: policy.group } : ikev2Suite(st)),
     ...(rc.trustpoint ? { trustpoint: rc.trustpoint } : {}),
     ...(rc.cert ? { localSerial: rc.cert.serialHex } : {}),
     ...(ps.serial ? { peerSerial: ps.serial } : {}),
