@@ -232,4 +232,43 @@ describe('IKEv2 over UDP between twin routers', () => {
     expect(seen.filter((x) => x.port === 500).every((x) => !x.marker)).toBe(true);
     expect(seen.filter((x) => x.port === 4500).every((x) => x.marker)).toBe(true);
   });
+
+  it('a reload of R1 drops its wire SAs (not just hides them): nothing answered on the old SA; a new initiation establishes', async () => {
+    const { world, t, others, r1 } = await lab({ more: ['R2'] });
+    await setupTrustpoint(t, { autoEnroll: '90' });
+    await lines(t, ['write memory']);
+    const t2 = await term(others[0]!);
+    await setupTrustpoint(t2, { autoEnroll: '90' });
+    const udp = await startLabIkeUdp(world, [
+      { device: 'R1', host: '127.0.0.1', port: 0 },
+      { device: 'R2', host: '127.0.0.1', port: 0 },
+    ]);
+    closers.push(() => udp.close());
+    const ike = installIkeLab(world, { peers: [{ name: 'R1-wire', router: 'R2', version: 2, remote: { host: '127.0.0.1', port: udp.handles[0]!.endpoints()[0]!.port } }] });
+    closers.push(async () => ike.stop());
+    const recs: IkeAttemptRecord[] = [];
+    onIkeAttempt(world, (r) => recs.push(r));
+    ike.attempt('R1-wire', 'outbound');
+    await until(() => recs.length >= 2);
+    const e1 = udp.handles[0]!.engine;
+    const e2 = udp.handles[1]!.engine;
+    expect(e1.list().filter((s) => s.state === 'ESTABLISHED')).toHaveLength(1);
+    const before = e1.stats.received;
+    await r1.reload('test');
+    expect(e1.list()).toHaveLength(0);
+    expect(await (await term(r1)).cmd('show crypto ikev2 sa')).not.toMatch(/READY/);
+    // R2 still has its SA; its liveness check reaches R1, which has no SA for it any more.
+    const sa2 = e2.list().find((s) => s.state === 'ESTABLISHED')!;
+    const out = world.ingress(() => e2.liveness(sa2.id));
+    udp.handles[1]!.transport.send(out);
+    await until(() => e1.stats.received > before);
+    expect(e1.list()).toHaveLength(0);
+    // A fresh initiation after the reload establishes a new SA.
+    recs.length = 0;
+    ike.attempt('R1-wire', 'outbound');
+    await until(() => recs.length >= 2);
+    expect(recs.every((r) => r.ok)).toBe(true);
+    expect(e1.list().filter((s) => s.state === 'ESTABLISHED')).toHaveLength(1);
+  });
 });
+

@@ -34,12 +34,17 @@ import type { AuthFailureReason } from '../../ike/credentials.js';
 class WorldIkeEngine extends IkeEngine {
   constructor(
     private readonly world: World,
+    private readonly device: Device,
     o: IkeEngineOptions,
   ) {
     super(o);
   }
   override receive(data: Buffer, remote: Endpoint, local: Endpoint) {
-    return this.world.ingress(() => super.receive(data, remote, local));
+    return this.world.ingress(() => {
+      // A router that is reloading answers nothing (its IKE SAs are gone, see forgetAll below).
+      if (!this.device.booted || this.device.booting) return [];
+      return super.receive(data, remote, local);
+    });
   }
   override tick() {
     return this.world.ingress(() => super.tick());
@@ -151,7 +156,15 @@ export async function startRouterIkeUdp(
     log: (l) => o.log?.(l),
     onEvent: (ev: IkeEvent) => onEvent(ev),
   } as IkeEngineOptions;
-  const engine = new WorldIkeEngine(world, opts);
+  const engine = new WorldIkeEngine(world, device, opts);
+  // A reload loses every IKE SA of the router, silently (no DELETE: the keys are gone).
+  const offReload = world.events.on('reload', (e) => {
+    if (e.device !== device.name) return;
+    const n = engine.forgetAll();
+    credsBySa.clear();
+    okAsResponder.clear();
+    if (n) o.log?.(`${device.name} reloads: ${n} IKEv2 SA(s) dropped`);
+  });
   const transport = new IkeUdpTransport(engine, {
     host: o.host,
     // 'auto': strongSwan's rule — no non-ESP marker when either port is 500, the marker otherwise
@@ -224,6 +237,7 @@ export async function startRouterIkeUdp(
   try {
     await transport.start();
   } catch (e) {
+    offReload();
     await transport.close();
     const err = e as NodeJS.ErrnoException;
     const ports = [o.port, ...(o.nattPort !== undefined ? [o.nattPort] : [])].join('/');
@@ -244,6 +258,7 @@ export async function startRouterIkeUdp(
       });
     },
     async close() {
+      offReload();
       if (running.get(device) === handle) running.delete(device);
       await transport.close();
     },

@@ -244,6 +244,19 @@ export class IkeEngine {
     return { total: this.sas.size, halfOpen: this.halfOpen.size };
   }
 
+  /**
+   * Forget every SA at once, without sending anything and without events (a router that reloads
+   * loses its IKE SAs; its peers find out by DPD / INVALID_SPI). Returns how many were dropped.
+   */
+  forgetAll(): number {
+    const n = this.sas.size;
+    for (const sa of this.sas.values()) sa.state = 'DELETED';
+    this.sas.clear();
+    this.bySpi.clear();
+    this.halfOpen.clear();
+    return n;
+  }
+
   list(): IkeSaInfo[] {
     return [...this.sas.values()].map((s) => this.info(s));
   }
