@@ -66,6 +66,13 @@ describe.skipIf(!!skip)('strongSwan 5.9.8 interop (IKEv2, RSA certificates)', ()
     expect(s.twinEvents[0]!.sa.remote.port).toBe(5501);
   });
 
+  it('no fragmentation advertised: strongSwan offers N(FRAG_SUP), the twin\'s IKE_SA_INIT response does not', () => {
+    const s = step('basic');
+    expect(s.output).toMatch(/generating IKE_SA_INIT request 0 \[[^\]]*N\(FRAG_SUP\)/);
+    expect(s.output).toMatch(/parsed IKE_SA_INIT response 0 \[[^\]]*\]/);
+    expect(s.output).not.toMatch(/parsed IKE_SA_INIT response 0 \[[^\]]*N\(FRAG_SUP\)/);
+  });
+
   it('DPD liveness from strongSwan (dpd_delay=1s) is answered with an empty INFORMATIONAL; DELETE is honoured', () => {
     const s = step('basic');
     expect(s.charonLog).toMatch(/generating INFORMATIONAL request \d+ \[ \]/);
@@ -124,6 +131,15 @@ describe.skipIf(!!skip)('strongSwan 5.9.8 interop (IKEv2, RSA certificates)', ()
     expect(s.output).toMatch(/parsed IKE_AUTH response 1 \[ IDr CERT AUTH N\(NO_PROP\) \]/);
     expect(s.output).toMatch(/failed to establish CHILD_SA, keeping IKE_SA/);
     expect(s.twinEvents[0]).toMatchObject({ type: 'established', sa: { role: 'responder', peerId: 'client.twin.test' } });
+  });
+
+  it('charon-cmd with signature_authentication = no: AUTH method 1 (RSA digital signature) both ways', () => {
+    const s = step('charon-cmd');
+    expect(s.twinEvents[0]).toMatchObject({ type: 'established', sa: { auth: { ok: true, method: 1 } } });
+    expect(s.output).toMatch(/authentication of 'gw.twin.test' with RSA signature successful/);
+    // strongSwan does not offer RFC 7427 (no SIGNATURE_HASH_ALGORITHMS in its IKE_SA_INIT request).
+    expect(s.output).toMatch(/generating IKE_SA_INIT request 0 \[[^\]]*\]/);
+    expect(s.output).not.toMatch(/generating IKE_SA_INIT request 0 \[[^\]]*N\(HASH_ALG\)/);
   });
 });
 

@@ -136,6 +136,9 @@ async function main(): Promise<void> {
 charon-cmd {
   port = 1500
   port_nat_t = 14500
+  # RFC 7427 off: charon-cmd signs and expects classic AUTH method 1 (RSA digital signature),
+  # so the interop exercises both methods (swanctl/charon: method 14).
+  signature_authentication = no
   install_routes = no
   install_virtual_ip = no
   retransmit_tries = 2
