@@ -78,15 +78,9 @@ export function decodeOid(b: Uint8Array): string {
   return parts.join('.');
 }
 
-/** Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian), H. Hinnant's algorithm. */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
+import { daysFromCivil } from '../kernel/clock.js';
+
+export { daysFromCivil };
 
 /** Milliseconds since the epoch for UTCTime (0x17) or GeneralizedTime (0x18), 'Z' forms. */
 export function decodeTime(tag: number, b: Uint8Array): number {

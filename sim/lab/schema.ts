@@ -19,6 +19,7 @@
  * Validation is zod; the loader (load.ts) maps every issue to line:column in the file.
  */
 import { z } from 'zod';
+import { daysFromCivil } from '../kernel/clock.js';
 import { DeviceIkeSchema, IkeLabSchema } from '../ike/peers-schema.js';
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,30}$/;
@@ -120,12 +121,3 @@ export function parseIsoUtc(s: string): number | undefined {
   return ((days * 24 + H) * 60 + Mi) * 60_000 + S * 1000 + Number(ms.padEnd(3, '0'));
 }
 
-/** Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
