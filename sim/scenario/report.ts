@@ -73,10 +73,30 @@ function short(data: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
+/**
+ * IKE records can be corrected after the fact: a responder records success at IKE_AUTH and the
+ * initiator may then reject it (`ike.attempt.amended`, same router and connId). Reports count
+ * the corrected outcome at the original attempt's time, once.
+ */
+export function withIkeAmendments<E extends { type: string; device?: string; data: Record<string, unknown> }>(events: readonly E[]): E[] {
+  const key = (e: E) => `${e.device ?? String(e.data.router ?? '')}|${String(e.data.peer ?? '')}|${String(e.data.connId ?? '')}`;
+  const fixes = new Map<string, Record<string, unknown>>();
+  for (const e of events) if (e.type === 'ike.attempt.amended' && e.data.connId !== undefined) fixes.set(key(e), e.data);
+  if (fixes.size === 0) return [...events];
+  const out: E[] = [];
+  for (const e of events) {
+    if (e.type === 'ike.attempt.amended') continue;
+    const fix = e.type === 'ike.attempt' && e.data.connId !== undefined ? fixes.get(key(e)) : undefined;
+    out.push(fix ? { ...e, data: { ...e.data, ...fix } } : e);
+  }
+  return out;
+}
+
 /** Per-device lanes from a run's events, certificate snapshots and CA steps. */
 export function buildTimeline(r: RunResult): DeviceTimeline[] {
   const out: DeviceTimeline[] = [];
   const caDevice = r.ca?.device;
+  const events = withIkeAmendments(r.events);
   for (const device of r.devices) {
     const lanes = new Map<string, Lane>();
     const lane = (key: string, label: string, kind: Lane['kind']): Lane => {
@@ -90,7 +110,7 @@ export function buildTimeline(r: RunResult): DeviceTimeline[] {
       const l = lane(`tp:${c.trustpoint}`, `trustpoint ${c.trustpoint}`, 'trustpoint');
       l.bars.push(certBar(c));
     }
-    for (const e of r.events) {
+    for (const e of events) {
       if (e.device !== device) continue;
       const at = e.wall;
       const tp = typeof e.data.trustpoint === 'string' ? e.data.trustpoint : undefined;
@@ -190,7 +210,7 @@ export interface IkeSummary {
 /** Per router/peer totals from the run's `ike.attempt` events (outage: first failure → next success). */
 export function ikeSummary(r: RunResult): IkeSummary[] {
   const by = new Map<string, IkeSummary & { since?: number; last?: number }>();
-  for (const e of r.events) {
+  for (const e of withIkeAmendments(r.events)) {
     if (e.type !== 'ike.attempt' || typeof e.data.ok !== 'boolean') continue;
     const router = e.device ?? String(e.data.router ?? '');
     const peer = String(e.data.peer ?? '');
