@@ -26,8 +26,9 @@
 import type { Device } from '../device/device.js';
 import type { IkeIdentity, LocalCredentials } from './credentials.js';
 import { pkiState } from '../features/pki/state.js';
+import { chainsTo } from '../features/pki/credentials.js';
 import { rejectReason, selectLocal, type Candidate } from '../../pki/selection.js';
-import { isIssuedBy, type CertInfo } from '../../pki/x509.js';
+import type { CertInfo } from '../../pki/x509.js';
 import { defaultKeyLabel, keyLabelOf } from '../../pki/trustpoint.js';
 import type { Trustpoint } from '../../pki/enrollment.js';
 import type { RsaKeyPair } from '../../pki/keys.js';
@@ -75,14 +76,6 @@ export function ikeTrustpoint(device: Device, preferred?: string): Trustpoint | 
   return all.find((t) => t.certs.ids.some((i) => i.usage !== 'encryption')) ?? all[0];
 }
 
-const chainMemo = new WeakMap<CertInfo, WeakMap<CertInfo, boolean>>();
-function chainsTo(c: CertInfo, ca: CertInfo): boolean {
-  let m = chainMemo.get(c);
-  if (!m) chainMemo.set(c, (m = new WeakMap()));
-  let v = m.get(ca);
-  if (v === undefined) m.set(ca, (v = isIssuedBy(c, ca)));
-  return v;
-}
 
 const REJECTION: Record<string, RouterCredReason> = {
   'no-key': 'key/cert mismatch',

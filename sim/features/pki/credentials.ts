@@ -39,7 +39,8 @@ export type Selected =
   | { ok: false; reason: string; none: 'no certificate' | 'expired' | 'key/cert mismatch' };
 
 const chainMemo = new WeakMap<CertInfo, WeakMap<CertInfo, boolean>>();
-function chainsTo(c: CertInfo, ca: CertInfo): boolean {
+/** Does `c` chain to `ca` (signature check, memoised per certificate pair)? */
+export function chainsTo(c: CertInfo, ca: CertInfo): boolean {
   let m = chainMemo.get(c);
   if (!m) chainMemo.set(c, (m = new WeakMap()));
   let v = m.get(ca);
