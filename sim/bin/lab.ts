@@ -17,15 +17,13 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createElement } from 'react';
-import { render } from 'ink';
 import { findTrainingLab, listTrainingLabs, loadTrainingLab, type CompiledLab } from '../lab-runner/training.js';
 import { CONTROL_SOCKET, LabRuntime, readLabState, type TaskResult } from '../lab-runner/runtime.js';
 import { buildWorld } from '../lab/world.js';
 import { evaluate, type TimelineEvent } from '../scenario/predicates.js';
 import { FileError } from '../scenario/yaml.js';
 import { loadIke } from '../scenario/ike.js';
-import { Dashboard, fmtWall } from '../dashboard/Dashboard.js';
+import { fmtWall } from '../dashboard/format.js';
 
 export interface LabOptions {
   list?: boolean;
@@ -196,7 +194,7 @@ export async function labCommand(name: string | undefined, o: LabOptions): Promi
     printGrades(grades, out);
     finished(0);
   };
-  let ink: ReturnType<typeof render> | undefined;
+  let ink: { unmount(): void } | undefined;
   if (o.plain || !process.stdout.isTTY) {
     out(`Router Twin lab ${lab.def.name}: ${lab.def.title}\n`);
     for (const s of rt.running?.servers ?? []) out(`  ${s.device.name.padEnd(4)} ssh -p ${s.server.port} ${s.device.login.username}@${s.server.host}  (password ${s.device.login.password})\n`);
@@ -213,6 +211,8 @@ export async function labCommand(name: string | undefined, o: LabOptions): Promi
       }
     });
   } else {
+    // React, ink and the dashboard load only when a dashboard is drawn (keeps `twin serve`/`play` start-up light).
+    const [{ createElement }, { render }, { Dashboard }] = await Promise.all([import('react'), import('ink'), import('../dashboard/Dashboard.js')]);
     ink = render(createElement(Dashboard, { source: rt, onQuit: () => void quit() }), { exitOnCtrlC: false });
   }
   process.on('SIGINT', () => void quit());

@@ -11,7 +11,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import type { DashboardSnapshot, TrustpointView } from '../lab-runner/runtime.js';
-import { isoUtc } from '../kernel/clock.js';
+import { fmtWall } from './format.js';
 
 export interface DashboardSource {
   snapshot(): DashboardSnapshot;
@@ -28,9 +28,7 @@ export interface DashboardProps {
   onQuit: () => void;
 }
 
-export function fmtWall(t: number): string {
-  return isoUtc(t).replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
-}
+export { fmtWall };
 
 function fmtRate(r: number): string {
   return r >= 1e6 ? `${r / 1e6}M` : r >= 1e3 ? `${r / 1e3}k` : String(r);
