@@ -253,7 +253,12 @@ ${conn('twin', 4500)}${conn('oldcert', 4700)}  fromtwin {
 `);
     charon = spawn(CHARON, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
     if (!(await waitFor(() => existsSync('/run/charon.vici'), 10_000))) throw new Error('charon did not create its vici socket');
-    const load = await sh('swanctl', ['--load-all', ...uri], env);
+    // The socket file appears before charon accepts on it: retry "connection refused" (bounded).
+    let load = await sh('swanctl', ['--load-all', ...uri], env);
+    for (let i = 0; i < 50 && load.code !== 0 && /Connection refused|No such file/i.test(load.out); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      load = await sh('swanctl', ['--load-all', ...uri], env);
+    }
     if (load.code !== 0) throw new Error(`swanctl --load-all: ${load.out}`);
 
     const logLen = () => (existsSync(charonLog) ? readFileSync(charonLog).length : 0);

@@ -185,7 +185,16 @@ async function main(): Promise<void> {
   try {
     charon = spawn('/usr/lib/ipsec/charon', [], { env, stdio: 'ignore' });
     for (let i = 0; i < 500 && !existsSync('/run/charon.vici'); i++) await sleep(20);
-    execFileSync('swanctl', ['--load-all', '--uri', 'unix:///run/charon.vici'], { env, stdio: 'ignore' });
+    // the socket file appears before charon accepts on it: retry briefly (bounded)
+    for (let i = 0; ; i++) {
+      try {
+        execFileSync('swanctl', ['--load-all', '--uri', 'unix:///run/charon.vici'], { env, stdio: 'ignore' });
+        break;
+      } catch (e) {
+        if (i >= 50) throw e;
+        await sleep(200);
+      }
+    }
     await load(initiator, it, { address: '127.0.0.1', port: 500 }, Math.min(50, n), c); // warm-up
     results.charon = await measured(charon.pid, () => load(initiator, it, { address: '127.0.0.1', port: 500 }, n, c));
   } catch (e) {

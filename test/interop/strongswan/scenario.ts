@@ -227,7 +227,12 @@ swanctl {
     charon = spawn(CHARON, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
     const ok = await waitFor(() => existsSync('/run/charon.vici'), 10_000);
     if (!ok) throw new Error('charon did not create its vici socket');
-    const l = await sh('swanctl', ['--load-all', ...uri], env);
+    // The socket file appears before charon accepts on it: retry "connection refused" (bounded).
+    let l = await sh('swanctl', ['--load-all', ...uri], env);
+    for (let i = 0; i < 50 && l.code !== 0 && /Connection refused|No such file/i.test(l.out); i++) {
+      await sleep(200);
+      l = await sh('swanctl', ['--load-all', ...uri], env);
+    }
     if (l.code !== 0) throw new Error(`swanctl --load-all failed: ${l.out}`);
   };
   const stopCharon = async () => {
