@@ -2,17 +2,11 @@
  * Calendar arithmetic without `Date` (pki/ must not touch the real clock, and a lint rule bans the
  * identifier). The day algorithms are the kernel's (sim/kernel/clock.ts).
  */
-export interface Civil {
-  year: number;
-  month: number; // 1..12
-  day: number; // 1..31
-  hour: number;
-  minute: number;
-  second: number;
-}
+/** UTC calendar time to the second (the kernel's Civil without ms and weekday). */
+export type Civil = Omit<KernelCivil, 'ms' | 'weekday'>;
 
 export { daysFromCivil, civilFromDays } from '../sim/kernel/clock.js';
-import { daysFromCivil, civilFromDays } from '../sim/kernel/clock.js';
+import { daysFromCivil, civilFromDays, type Civil as KernelCivil } from '../sim/kernel/clock.js';
 
 /** UTC civil time → ms since the Unix epoch. */
 export function msFromCivil(c: Civil): number {
