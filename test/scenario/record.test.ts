@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startDaemon, type Daemon } from '../helpers/proc.js';
+import { startDaemon, type Daemon } from '../helpers/proc.js';
+import { consecutiveFreePorts } from './ports.js';
 import { login } from '../helpers/ssh-client.js';
 import { twinArgs, ROOT } from '../helpers/twin.js';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
@@ -23,7 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('twin record', () => {
   it('records a scripted SSH session into a scenario that plays back to the same transcript', async () => {
-    const port = await freePort();
+    // R1 gets `port`, CA gets `port + 1`: both must be free (a lone free port says nothing about its neighbour)
+    const port = await consecutiveFreePorts(2);
     const lab = readFileSync(join(ROOT, 'scenarios/labs/pki-lab.yaml'), 'utf8').replace('port: 2341', `port: ${port + 1}`).replace('port: 2342', `port: ${port}`);
     const labFile = join(dir, 'lab.yaml');
     writeFileSync(labFile, lab);

@@ -10,6 +10,7 @@ import { freePort, freePorts, run } from '../helpers/proc.js';
 import { execCommand, login } from '../helpers/ssh-client.js';
 import { ROOT, spawnTwin, tempDir, twinArgs, writeLab } from '../helpers/twin.js';
 import { startDaemon } from '../helpers/proc.js';
+import { consecutiveFreePorts } from '../scenario/ports.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -114,15 +115,18 @@ describe('twin serve (child process)', () => {
   });
 
   it('the built-in lab: R1 at R1> with admin/admin, enable secret cisco; CA serves SCEP; R1 enrols with it', async () => {
-    const [ssh, scep] = await freePorts(2);
+    // the built-in lab puts R1 on --ssh-port and CA on the next port: both must be free
+    const ssh = await consecutiveFreePorts(2);
+    let scep = await freePort();
+    for (let i = 0; i < 20 && (scep === ssh || scep === ssh + 1); i++) scep = await freePort();
     const [cmd, args] = twinArgs('serve', '--state-dir', `${tmp.path}/default`, '--ssh-port', String(ssh), '--scep-port', String(scep));
     const d = startDaemon(cmd, args, { cwd: ROOT });
     try {
       await d.waitFor(/Press Ctrl-C to stop\./, 30_000);
       expect(d.output()).toContain(`R1  ssh -p ${ssh} admin@127.0.0.1  (password admin, enable secret cisco)`);
-      expect(d.output()).toContain(`CA  ssh -p ${ssh! + 1} admin@127.0.0.1`);
+      expect(d.output()).toContain(`CA  ssh -p ${ssh + 1} admin@127.0.0.1`);
       expect(d.output()).toContain(`CA  SCEP http://127.0.0.1:${scep}`);
-      const sh = await login({ port: ssh!, prompt: /R1>$/ });
+      const sh = await login({ port: ssh, prompt: /R1>$/ });
       sh.send('enable\r');
       await sh.expect('Password: ');
       sh.send('cisco\r');
@@ -133,7 +137,7 @@ describe('twin serve (child process)', () => {
       expect(caps.body).toContain('POSTPKIOperation');
 
       // R1 enrols with the lab CA through its SCEP URL
-      const t = await login({ port: ssh!, prompt: /R1>$/ });
+      const t = await login({ port: ssh, prompt: /R1>$/ });
       t.send('enable\r');
       await t.expect('Password: ');
       t.send('cisco\r');
