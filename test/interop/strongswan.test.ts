@@ -40,7 +40,7 @@ describe.skipIf(!!skip)('strongSwan 5.9.8 interop (IKEv2, RSA certificates)', ()
       twinResponder: { chain: [toPem(gw1.cert)], key: keyPem(gwKey1), id: 'gw.twin.test' },
       twinInitiator: { chain: [toPem(r1.cert)], key: keyPem(r1.key), id: 'r1.twin.test' },
       steps: [
-        { op: 'swanctl-initiate', label: 'basic', holdMs: 2500 },
+        { op: 'swanctl-initiate', label: 'basic', holdMs: 2500, holdUntil: 'generating INFORMATIONAL request \\d+ \\[ \\][\\s\\S]*parsed INFORMATIONAL response \\d+ \\[ \\]' },
         { op: 'swanctl-initiate', label: 'modp2048', proposals: [{ encr: [{ id: 12, keyLength: 256 }], integ: [12], prf: [5], dh: [14] }] },
         { op: 'swanctl-initiate', label: 'rollover', responder: { chain: [toPem(gw2.cert)], key: keyPem(gwKey2) } },
         { op: 'swanctl-initiate', label: 'mismatch', responder: { chain: [toPem(gw1.cert)], key: keyPem(gwKey2) } },

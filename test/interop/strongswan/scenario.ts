@@ -31,7 +31,7 @@ export interface CredSpec {
   key: string;
 }
 export type StepSpec =
-  | { op: 'swanctl-initiate'; label: string; holdMs?: number; responder?: CredSpec | { none: 'no certificate' | 'expired' | 'key/cert mismatch' }; twinTrust?: string[]; proposals?: IkeProposalConfig[] }
+  | { op: 'swanctl-initiate'; label: string; holdMs?: number; holdUntil?: string; responder?: CredSpec | { none: 'no certificate' | 'expired' | 'key/cert mismatch' }; twinTrust?: string[]; proposals?: IkeProposalConfig[] }
   | { op: 'twin-initiate'; label: string; initiator?: CredSpec }
   | { op: 'charon-cmd'; label: string };
 
@@ -262,6 +262,12 @@ swanctl {
         r = await sh('swanctl', ['--initiate', '--ike', 'twin', '--timeout', '20', ...uri], env, 30_000);
         await waitFor(() => events.length > ev0, 3000);
         if (step.holdMs) await sleep(step.holdMs);
+        // holdMs is a minimum: on a busy machine charon's timers (e.g. DPD) may run late, so keep
+        // the SA up until charon's log shows what the step waits for (bounded).
+        if (step.holdUntil) {
+          const re = new RegExp(step.holdUntil);
+          await waitFor(() => existsSync(charonLog) && re.test(readFileSync(charonLog).subarray(clog0).toString('utf8')), 15_000);
+        }
         listSas = (await sh('swanctl', ['--list-sas', ...uri], env)).out;
         ssEstablished = /twin: #\d+, ESTABLISHED, IKEv2/.test(listSas);
         await sh('swanctl', ['--terminate', '--ike', 'twin', '--timeout', '5', ...uri], env);
