@@ -106,8 +106,10 @@ export async function startDebianScepServer(o: { challenge?: string; allowRenewD
       }),
     });
     const url = `http://127.0.0.1:${port}/scep`;
-    // wait until the bridge and the server answer (bounded)
-    for (let i = 0; ; i++) {
+    // wait until the bridge and the server answer (bounded by time, not by a number of tries:
+    // a refused connection returns at once, and scepserver in its netns may start slowly under load)
+    const deadline = Date.now() + 30_000;
+    for (;;) {
       const ok = await new Promise<boolean>((resolve) => {
         const s = connect(port, '127.0.0.1');
         let buf = '';
@@ -118,7 +120,7 @@ export async function startDebianScepServer(o: { challenge?: string; allowRenewD
         s.write('GET /scep?operation=GetCACaps HTTP/1.0\r\n\r\n');
       });
       if (ok) break;
-      if (i > 60) throw new Error('Debian scepserver did not come up');
+      if (Date.now() > deadline) throw new Error('Debian scepserver did not come up within 30 s');
       await sleep(100);
     }
     return { url, depot, caPem: join(depot, 'ca.pem'), netns, close: cleanup };
