@@ -18,7 +18,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IkeEngine, type IkeEvent, type IkeSaInfo } from '../../../sim/ike/v2/engine.js';
 import type { IkeProposalConfig } from '../../../sim/ike/v2/proposals.js';
@@ -224,6 +224,9 @@ swanctl {
   // --- charon
   let charon: ChildProcess | undefined;
   const startCharon = async () => {
+    // /run is this namespace's private tmpfs: a socket file left by a previous charon would make
+    // the existence check below pass before the new daemon is up.
+    rmSync('/run/charon.vici', { force: true });
     charon = spawn(CHARON, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
     const ok = await waitFor(() => existsSync('/run/charon.vici'), 10_000);
     if (!ok) throw new Error('charon did not create its vici socket');
@@ -238,7 +241,13 @@ swanctl {
   const stopCharon = async () => {
     if (charon && charon.exitCode === null && charon.pid) {
       process.kill(charon.pid, 'SIGTERM');
-      await waitFor(() => charon!.exitCode !== null || charon!.signalCode !== null, 5000);
+      const gone = () => charon!.exitCode !== null || charon!.signalCode !== null;
+      // a charon still shutting down would keep /run/charon.pid and the vici socket: the next
+      // startCharon would then talk to the dying daemon. Escalate (bounded) instead of moving on.
+      if (!(await waitFor(gone, 5000))) {
+        process.kill(charon.pid, 'SIGKILL');
+        await waitFor(gone, 5000);
+      }
     }
     charon = undefined;
   };
