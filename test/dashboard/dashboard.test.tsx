@@ -94,7 +94,7 @@ describe('dashboard', () => {
 
     await pause();
     app.stdin.write('q');
-    await vi.waitFor(() => expect(onQuit).toHaveBeenCalled());
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalled(), { timeout: 5000, interval: 20 });
     app.unmount();
   });
 });
