@@ -6,7 +6,6 @@
  * Writes are atomic: temp file, fsync, rename, fsync of the directory.
  * This is I/O edge code (sim/transport/): it may use the file system and OS randomness.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -23,38 +22,6 @@ export function safeDeviceDir(name: string): string {
   return name;
 }
 
-/** Write `data` to `path` atomically (temp file in the same dir, fsync, rename, fsync dir). */
-export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
-  const dir = join(path, '..');
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* ignore */
-    }
-    throw e;
-  }
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    /* directory fsync is best effort (not supported everywhere) */
-  }
-}
 
 /** Checks that ssh2 can use `text` as a host key; returns an error message or undefined. */
 export function checkHostKey(text: string): string | undefined {
@@ -78,35 +45,8 @@ export function generateEd25519HostKey(comment = ''): { private: string; public:
   throw new Error('could not generate a usable Ed25519 host key');
 }
 
-/**
- * Returns the device's Ed25519 host key, creating and persisting it on first use.
- * A present but unusable key file is an error (never silently replaced: that would
- * invalidate every client's known_hosts entry).
- */
-export function loadOrCreateHostKey(stateDir: string, device: string): string {
-  const dir = join(stateDir, safeDeviceDir(device));
-  const path = join(dir, HOST_KEY_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read host key ${path}: ${(e as Error).message}`);
-    }
-  }
-  if (text !== undefined) {
-    const err = checkHostKey(text);
-    if (err) throw new Error(`host key ${path} is unusable (${err}); delete it to generate a new one`);
-    return text;
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const kp = generateEd25519HostKey(`${device}@router-twin`);
-  writeFileSync(`${path}.pub`, kp.public + '\n', { mode: 0o644 }); // informational, derivable
-  writeFileAtomic(path, kp.private, 0o600);
-  return kp.private;
-}
 
-/** Async `writeFileAtomic` (the fsyncs run in the thread pool, several at once). */
+/** Write `data` to `path` atomically: temp file, fsync, rename, fsync dir (in the thread pool, so several overlap). */
 export async function writeFileAtomicAsync(path: string, data: string, mode = 0o600): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w', mode);
@@ -134,7 +74,8 @@ export async function writeFileAtomicAsync(path: string, data: string, mode = 0o
   }
 }
 
-async function loadOrCreateAsync(stateDir: string, device: string): Promise<string> {
+/** The device's host key: read it, or create and persist it on first use. A corrupt file is an error. */
+export async function loadOrCreateHostKey(stateDir: string, device: string): Promise<string> {
   const dir = join(stateDir, safeDeviceDir(device));
   const path = join(dir, HOST_KEY_FILE);
   let text: string | undefined;
@@ -167,7 +108,7 @@ export async function loadOrCreateHostKeys(stateDir: string, devices: string[], 
   const worker = async () => {
     while (next < devices.length) {
       const name = devices[next++]!;
-      out.set(name, await loadOrCreateAsync(stateDir, name));
+      out.set(name, await loadOrCreateHostKey(stateDir, name));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, devices.length) }, worker));

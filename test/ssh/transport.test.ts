@@ -250,17 +250,17 @@ describe('ssh transport (fake session)', () => {
 });
 
 describe('host keys', () => {
-  it('are created once, persisted 0600 and reused', () => {
+  it('are created once, persisted 0600 and reused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twin-hk-'));
     try {
-      const k1 = loadOrCreateHostKey(dir, 'R1');
+      const k1 = await loadOrCreateHostKey(dir, 'R1');
       expect(k1).toContain('BEGIN OPENSSH PRIVATE KEY');
       const path = join(dir, 'R1', 'ssh_host_ed25519_key');
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(readFileSync(path + '.pub', 'utf8')).toMatch(/^ssh-ed25519 /);
-      const k2 = loadOrCreateHostKey(dir, 'R1');
+      const k2 = await loadOrCreateHostKey(dir, 'R1');
       expect(k2).toBe(k1);
-      const k3 = loadOrCreateHostKey(dir, 'R2');
+      const k3 = await loadOrCreateHostKey(dir, 'R2');
       expect(k3).not.toBe(k1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -270,11 +270,11 @@ describe('host keys', () => {
   it('a corrupt key file is an error, not silently replaced', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twin-hk-'));
     try {
-      loadOrCreateHostKey(dir, 'R1');
+      await loadOrCreateHostKey(dir, 'R1');
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(dir, 'R1', 'ssh_host_ed25519_key'), 'garbage');
-      expect(() => loadOrCreateHostKey(dir, 'R1')).toThrow(/unusable/);
-      expect(() => loadOrCreateHostKey(dir, '../evil')).toThrow(/cannot be used/);
+      await expect(loadOrCreateHostKey(dir, 'R1')).rejects.toThrow(/unusable/);
+      await expect(loadOrCreateHostKey(dir, '../evil')).rejects.toThrow(/cannot be used/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -286,7 +286,7 @@ describe('host keys', () => {
     try {
       for (let i = 0; i < 2; i++) {
         const w = new FakeWorld(['R9']);
-        const srv = new DeviceSshServer(w, w.device('R9')!, { port: 0, hostKeys: [loadOrCreateHostKey(dir, 'R9')] });
+        const srv = new DeviceSshServer(w, w.device('R9')!, { port: 0, hostKeys: [await loadOrCreateHostKey(dir, 'R9')] });
         const port = await srv.listen();
         const { Client } = ssh2;
         const c = new Client();
