@@ -31,6 +31,7 @@ import { privateKeyPem } from '../../pki/keys.js';
 import { toPem } from '../../pki/x509.js';
 import { IkeEngine } from '../../sim/ike/v2/engine.js';
 import { IkeUdpTransport } from '../../sim/transport/ike-udp.js';
+import { charonSection, sh, sleep, swanctlLoadAll, waitFor } from '../interop/strongswan/common.js';
 
 export interface ScepInteropSpec {
   workDir: string;
@@ -50,35 +51,8 @@ export interface PhaseResult {
 }
 
 const CHARON = '/usr/lib/ipsec/charon';
-const PLUGINS = 'random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kdf hmac sha1 sha2 aes gmp curve25519 kernel-netlink socket-default vici';
 const DAY = 86_400_000;
 
-function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.stderr!.on('data', (d) => (out += d));
-    const t = setTimeout(() => p.pid && p.exitCode === null && p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-    p.on('error', (e) => {
-      clearTimeout(t);
-      resolve({ code: -1, out: String(e) });
-    });
-  });
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (pred()) return true;
-    await sleep(20);
-  }
-  return pred();
-}
 
 const CA_CONFIG = `hostname CA
 ip domain name twin.test
@@ -191,32 +165,7 @@ async function main(): Promise<void> {
       return pem;
     };
     info.clientCert1 = await enrollSs('1');
-    writeFileSync(join(W, 'strongswan.conf'), `charon {
-  port = 5500
-  port_nat_t = 5501
-  install_routes = no
-  install_virtual_ip = no
-  retransmit_tries = 2
-  retransmit_timeout = 2
-  load_modular = no
-  load = ${PLUGINS}
-  plugins {
-    vici {
-      socket = unix:///run/charon.vici
-    }
-  }
-  filelog {
-    charonlog {
-      path = ${charonLog}
-      time_format = %T
-      default = 1
-      ike = 2
-      cfg = 2
-      flush_line = yes
-    }
-  }
-}
-swanctl {
+    writeFileSync(join(W, 'strongswan.conf'), `${charonSection(charonLog)}swanctl {
   socket = unix:///run/charon.vici
 }
 `);
@@ -253,12 +202,7 @@ ${conn('twin', 4500)}${conn('oldcert', 4700)}  fromtwin {
 `);
     charon = spawn(CHARON, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
     if (!(await waitFor(() => existsSync('/run/charon.vici'), 10_000))) throw new Error('charon did not create its vici socket');
-    // The socket file appears before charon accepts on it: retry "connection refused" (bounded).
-    let load = await sh('swanctl', ['--load-all', ...uri], env);
-    for (let i = 0; i < 50 && load.code !== 0 && /Connection refused|No such file/i.test(load.out); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      load = await sh('swanctl', ['--load-all', ...uri], env);
-    }
+    const load = await swanctlLoadAll(env);
     if (load.code !== 0) throw new Error(`swanctl --load-all: ${load.out}`);
 
     const logLen = () => (existsSync(charonLog) ? readFileSync(charonLog).length : 0);

@@ -25,6 +25,7 @@ import type { IkeProposalConfig } from '../../../sim/ike/v2/proposals.js';
 import type { LocalCredentials } from '../../../sim/ike/credentials.js';
 import { pemToDer } from '../../../sim/ike/x509.js';
 import { IkeUdpTransport } from '../../../sim/transport/ike-udp.js';
+import { charonSection, sh, sleep, swanctlLoadAll, waitFor } from './common.js';
 
 export interface CredSpec {
   chain: string[];
@@ -61,33 +62,9 @@ export interface StepResult {
 }
 
 const CHARON = '/usr/lib/ipsec/charon';
-const PLUGINS = 'random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kdf hmac sha1 sha2 aes gmp curve25519 kernel-netlink socket-default vici';
 
-/** Run a command asynchronously: the twin lives in this process, so the event loop must keep running. */
-function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout!.on('data', (d) => { out += d; });
-    p.stderr!.on('data', (d) => { out += d; });
-    const t = setTimeout(() => { if (p.pid && p.exitCode === null) p.kill('SIGKILL'); }, timeoutMs);
-    p.on('close', (code) => { clearTimeout(t); resolve({ code, out }); });
-    p.on('error', (e) => { clearTimeout(t); resolve({ code: -1, out: String(e) }); });
-  });
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
-async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (pred()) return true;
-    await sleep(20);
-  }
-  return pred();
-}
 
 function toCred(c: CredSpec | { none: 'no certificate' | 'expired' | 'key/cert mismatch' }): LocalCredentials {
   if ('none' in c) return { none: c.none };
@@ -108,32 +85,7 @@ async function main(): Promise<void> {
   writeFileSync(join(sw, 'private', 'client.key'), spec.ss.key);
   const charonLog = join(W, 'charon.log');
   const cmdLog = join(W, 'charon-cmd.log');
-  writeFileSync(join(W, 'strongswan.conf'), `charon {
-  port = 5500
-  port_nat_t = 5501
-  install_routes = no
-  install_virtual_ip = no
-  retransmit_tries = 2
-  retransmit_timeout = 2
-  load_modular = no
-  load = ${PLUGINS}
-  plugins {
-    vici {
-      socket = unix:///run/charon.vici
-    }
-  }
-  filelog {
-    charonlog {
-      path = ${charonLog}
-      time_format = %T
-      default = 1
-      ike = 2
-      cfg = 2
-      flush_line = yes
-    }
-  }
-}
-charon-cmd {
+  writeFileSync(join(W, 'strongswan.conf'), `${charonSection(charonLog)}charon-cmd {
   port = 1500
   port_nat_t = 14500
   # RFC 7427 off: charon-cmd signs and expects classic AUTH method 1 (RSA digital signature),
@@ -230,12 +182,7 @@ swanctl {
     charon = spawn(CHARON, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
     const ok = await waitFor(() => existsSync('/run/charon.vici'), 10_000);
     if (!ok) throw new Error('charon did not create its vici socket');
-    // The socket file appears before charon accepts on it: retry "connection refused" (bounded).
-    let l = await sh('swanctl', ['--load-all', ...uri], env);
-    for (let i = 0; i < 50 && l.code !== 0 && /Connection refused|No such file/i.test(l.out); i++) {
-      await sleep(200);
-      l = await sh('swanctl', ['--load-all', ...uri], env);
-    }
+    const l = await swanctlLoadAll(env);
     if (l.code !== 0) throw new Error(`swanctl --load-all failed: ${l.out}`);
   };
   const stopCharon = async () => {
